@@ -1,0 +1,46 @@
+// Mints ECR registry tokens: one GetAuthorizationToken call per mint key,
+// timed into the ECR request histogram and validated before use.
+import { GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import type { Clock } from '../schedule/clock.js';
+import type { Metrics } from '../metrics/create-metrics.js';
+import { classifyEcrError } from './classify-ecr-error.js';
+import type { EcrClientFactory } from './create-ecr-client-factory.js';
+import type { EcrToken, MintKey } from './ecr-token.js';
+import { parseAuthorizationData } from './parse-authorization-data.js';
+
+export type TokenMinter = (key: MintKey) => Promise<EcrToken>;
+
+export function describeMintKey(key: MintKey): string {
+  const registry = key.registryId ? `registry ${key.registryId}` : 'the default registry';
+  return `${registry} in ${key.awsRegion}${key.roleArn ? ` as ${key.roleArn}` : ''}`;
+}
+
+export function createTokenMinter(deps: {
+  clientFor: EcrClientFactory;
+  clock: Clock;
+  metrics?: Metrics;
+  requestTimeoutMs: number;
+}): TokenMinter {
+  return async (key) => {
+    const context = describeMintKey(key);
+    const client = deps.clientFor(key);
+    const command = new GetAuthorizationTokenCommand(key.registryId ? { registryIds: [key.registryId] } : {});
+    const started = deps.clock.now();
+    let status = 'error';
+    try {
+      // The outer deadline covers the SDK's own retries too.
+      const reply = await client.send(command, { abortSignal: AbortSignal.timeout(deps.requestTimeoutMs * 4) });
+      status = String(reply.$metadata.httpStatusCode ?? 200);
+      return parseAuthorizationData(reply.authorizationData, context, deps.clock.now());
+    } catch (error) {
+      const httpStatus = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (httpStatus) status = String(httpStatus);
+      throw classifyEcrError(error, context);
+    } finally {
+      deps.metrics?.ecrRequestDuration.observe(
+        { operation: 'GetAuthorizationToken', status },
+        (deps.clock.now() - started) / 1000,
+      );
+    }
+  };
+}

@@ -1,0 +1,109 @@
+// Confirms that secret sets reach `ready` after a PUT. One list poll serves
+// every set waiting at that moment, so a cycle over many sets costs a few GETs
+// rather than one per set. `failed` ends the wait with the server's message.
+import { RefreshError, isRefreshError } from '../errors/refresh-error.js';
+import type { Clock, TimerHandle, Timers } from '../schedule/clock.js';
+import type { SecretsClient } from './create-secrets-client.js';
+import type { SecretSetSummary } from './secret-set.js';
+
+interface Waiter {
+  name: string;
+  deadline: number;
+  lastError?: RefreshError;
+  resolve(set: SecretSetSummary): void;
+  reject(error: RefreshError): void;
+}
+
+export interface ReadinessWatcher {
+  waitReady(name: string, timeoutMs: number): Promise<SecretSetSummary>;
+  stop(): void;
+}
+
+const POLL_DELAYS_MS = [250, 500, 1000, 2000];
+
+export function createReadinessWatcher(deps: { secrets: SecretsClient; clock: Clock; timers: Timers }): ReadinessWatcher {
+  const waiters = new Set<Waiter>();
+  let timer: TimerHandle | undefined;
+  let polls = 0;
+  let polling = false;
+
+  function arm() {
+    if (timer || polling || waiters.size === 0) return;
+    const delay = POLL_DELAYS_MS[Math.min(polls, POLL_DELAYS_MS.length - 1)]!;
+    timer = deps.timers.setTimeout(() => {
+      timer = undefined;
+      void poll();
+    }, delay);
+  }
+
+  async function poll() {
+    polling = true;
+    polls++;
+    let sets: SecretSetSummary[] | undefined;
+    let failure: RefreshError | undefined;
+    try {
+      sets = await deps.secrets.listSets('confirm');
+    } catch (error) {
+      failure = isRefreshError(error)
+        ? error
+        : new RefreshError('listing secret sets failed', { stage: 'confirm', reason: 'unknown', retryable: true, cause: error });
+    }
+    polling = false;
+    const now = deps.clock.now();
+    for (const waiter of [...waiters]) {
+      const settle = (fn: () => void) => {
+        waiters.delete(waiter);
+        fn();
+      };
+      if (failure && !failure.retryable) {
+        settle(() => waiter.reject(failure));
+        continue;
+      }
+      if (failure) waiter.lastError = failure;
+      const set = sets?.find((s) => s.name === waiter.name);
+      if (set?.status === 'ready') settle(() => waiter.resolve(set));
+      else if (set?.status === 'failed') {
+        const message = set.errorMessage ? `: ${set.errorMessage}` : '';
+        settle(() =>
+          waiter.reject(
+            new RefreshError(`Pipecat Cloud reports provisioning of secret set "${waiter.name}" failed${message}`, {
+              stage: 'confirm',
+              reason: 'provisioning_failed',
+              retryable: false,
+            }),
+          ),
+        );
+      } else if (now >= waiter.deadline) {
+        const last = waiter.lastError;
+        settle(() =>
+          waiter.reject(
+            last ??
+              new RefreshError(
+                `secret set "${waiter.name}" was still ${set ? set.status : 'missing from the list'} when the confirm timeout ran out`,
+                { stage: 'confirm', reason: 'provisioning_timeout', retryable: true },
+              ),
+          ),
+        );
+      }
+    }
+    if (waiters.size === 0) polls = 0;
+    arm();
+  }
+
+  return {
+    waitReady(name, timeoutMs) {
+      return new Promise((resolve, reject) => {
+        waiters.add({ name, deadline: deps.clock.now() + timeoutMs, resolve, reject });
+        arm();
+      });
+    },
+    stop() {
+      if (timer) deps.timers.clearTimeout(timer);
+      timer = undefined;
+      for (const waiter of waiters) {
+        waiter.reject(new RefreshError('shutting down before the secret set was confirmed', { stage: 'confirm', reason: 'unknown', retryable: true }));
+      }
+      waiters.clear();
+    },
+  };
+}

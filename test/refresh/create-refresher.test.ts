@@ -1,0 +1,220 @@
+import { describe, expect, it } from 'vitest';
+import type { RiskEvent } from '../../src/alerts/risk-notifier.js';
+import { RefreshError } from '../../src/errors/refresh-error.js';
+import { createMetrics } from '../../src/metrics/create-metrics.js';
+import { createRefresher } from '../../src/refresh/create-refresher.js';
+import type { Scheduler } from '../../src/schedule/scheduler.js';
+import { captureLog } from '../support/capture-log.js';
+import { createFakeMinter } from '../support/fake-minter.js';
+import { createFakeSecretsClient } from '../support/fake-secrets-client.js';
+import { createFakeTime } from '../support/fake-time.js';
+import { makeConfig, makeTarget } from '../support/make-config.js';
+
+const HOUR = 3600_000;
+
+function setup(overrides: Parameters<typeof makeConfig>[0] = {}) {
+  const time = createFakeTime();
+  const minter = createFakeMinter(time.clock);
+  const secrets = createFakeSecretsClient();
+  const log = captureLog();
+  const metrics = createMetrics({ version: 'test', defaultMetrics: false });
+  const events: RiskEvent[] = [];
+  let tick: (() => void) | undefined;
+  const scheduler: Scheduler = {
+    start: (onTick) => void (tick = onTick),
+    stop: () => void (tick = undefined),
+    nextRun: () => time.clock.now() + 6 * HOUR,
+    longestIntervalMs: () => 6 * HOUR,
+  };
+  const config = makeConfig(overrides);
+  const refresher = createRefresher({
+    config,
+    clock: time.clock,
+    timers: time.timers,
+    mint: minter.mint,
+    secrets,
+    logger: log.logger,
+    metrics,
+    scheduler,
+    random: () => 0.5,
+    notifier: { notify: async (e) => void events.push(e) },
+  });
+  const metric = async (name: string, labels: Record<string, string> = { secret_set: 'ecr-pull' }) => {
+    const found = (await metrics.registry.getSingleMetric(name)?.get())?.values.find((v) =>
+      Object.entries(labels).every(([k, val]) => v.labels[k] === val),
+    );
+    return found?.value;
+  };
+  return { time, minter, secrets, log, metrics, events, refresher, config, metric, tick: () => tick?.() };
+}
+
+const http = (status: number, reason: RefreshError['reason'], retryable: boolean, stage: RefreshError['stage'] = 'push') =>
+  new RefreshError(`HTTP ${status}`, { stage, reason, retryable, status });
+
+describe('createRefresher', () => {
+  it('makes one ECR call per distinct (region, registry, role), however many sets share it', async () => {
+    const t = setup({
+      targets: [
+        makeTarget({ secretSet: 'a-pull', registryId: '111111111111' }),
+        makeTarget({ secretSet: 'b-pull', registryId: '111111111111' }),
+        makeTarget({ secretSet: 'c-pull', registryId: '222222222222' }),
+        makeTarget({ secretSet: 'd-pull', registryId: '111111111111', awsRegion: 'eu-west-1' }),
+      ],
+    });
+    const run = t.refresher.runOnce();
+    await t.time.advance(5_000);
+    const outcomes = await run;
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    expect(t.minter.calls).toHaveLength(3);
+    expect(t.secrets.puts.map((p) => p.name).sort()).toEqual(['a-pull', 'b-pull', 'c-pull', 'd-pull']);
+  });
+
+  it('creates a new set as an image pull secret in auto format', async () => {
+    const t = setup();
+    const run = t.refresher.runOnce();
+    await t.time.advance(5_000);
+    await run;
+    const body = t.secrets.puts[0]!.body as { isImagePullSecret: boolean; host: string; secretValue: string };
+    expect(body.isImagePullSecret).toBe(true);
+    expect(body.host).toBe('https://111122223333.dkr.ecr.us-east-1.amazonaws.com');
+    expect(Buffer.from(body.secretValue, 'base64').toString()).toBe(`AWS:${t.minter.issued[0]!.password}`);
+  });
+
+  it('keeps the triplet for an existing regular set in auto format', async () => {
+    const t = setup();
+    t.secrets.sets.set('ecr-pull', { name: 'ecr-pull', type: 'secret', region: 'us-west', status: 'ready' });
+    const run = t.refresher.runOnce();
+    await t.time.advance(5_000);
+    await run;
+    expect(t.secrets.puts[0]!.body).toEqual({
+      secrets: [
+        { secretKey: 'username', secretValue: 'AWS' },
+        { secretKey: 'password', secretValue: t.minter.issued[0]!.password },
+        { secretKey: 'registry', secretValue: '111122223333.dkr.ecr.us-east-1.amazonaws.com' },
+      ],
+    });
+  });
+
+  it('refuses to turn an existing regular set into an image pull secret, without sending', async () => {
+    const t = setup({ targets: [makeTarget({ format: 'image-pull-secret' })] });
+    t.secrets.sets.set('ecr-pull', { name: 'ecr-pull', type: 'secret', region: 'us-west', status: 'ready' });
+    const run = t.refresher.runOnce();
+    await t.time.advance(5_000);
+    const [outcome] = await run;
+    expect(outcome!.ok).toBe(false);
+    expect(outcome!.error?.reason).toBe('config');
+    expect(outcome!.error?.message).toMatch(/delete the set/);
+    expect(t.secrets.puts).toHaveLength(0);
+  });
+
+  it('retries a 409 with backoff in the daemon and succeeds once it clears', async () => {
+    const t = setup();
+    t.secrets.putErrors.push(http(409, 'conflict', true), http(409, 'conflict', true));
+    void t.refresher.start();
+    await t.time.advance(1_000);
+    expect(await t.metric('ecr_token_refresher_consecutive_failures')).toBe(1);
+    await t.time.advance(60_000);
+    expect(t.secrets.puts).toHaveLength(1);
+    expect(await t.metric('ecr_token_refresher_consecutive_failures')).toBe(0);
+    expect(await t.metric('ecr_token_refresher_refresh_failures_total', { secret_set: 'ecr-pull', stage: 'push', reason: 'conflict' })).toBe(2);
+    expect(await t.metric('ecr_token_refresher_last_failure_info', { secret_set: 'ecr-pull' })).toBeUndefined();
+    expect(t.refresher.isReady()).toBe(true);
+    await t.refresher.stop(1_000);
+  });
+
+  it('does not retry a 401 in a loop, and reports it once', async () => {
+    const t = setup();
+    t.secrets.putErrors.push(http(401, 'unauthorized', false));
+    void t.refresher.start();
+    await t.time.advance(2 * HOUR);
+    expect(t.minter.calls).toHaveLength(1);
+    const errors = t.log.entries().filter((e) => e.level === 'error' && /permanent/.test(e.msg));
+    expect(errors).toHaveLength(1);
+    expect(await t.metric('ecr_token_refresher_last_failure_info', { stage: 'push', reason: 'unauthorized' })).toBe(1);
+    await t.refresher.stop(1_000);
+  });
+
+  it('refreshes a target whose token enters the margin before the next tick (expiry guard)', async () => {
+    const t = setup();
+    t.minter.lifetimeMs = 5 * HOUR; // the guard is due 1 h after the refresh
+    void t.refresher.start();
+    await t.time.advance(1_000);
+    expect(t.minter.calls).toHaveLength(1);
+    await t.time.advance(HOUR);
+    expect(t.minter.calls).toHaveLength(2);
+    expect(t.log.entries().some((e) => e.trigger === 'expiry-guard')).toBe(true);
+    await t.refresher.stop(1_000);
+  });
+
+  it('runs no second refresh of a target while one is in flight', async () => {
+    const t = setup();
+    t.secrets.outcome = 'pending';
+    void t.refresher.start();
+    await t.time.advance(1_000);
+    t.tick();
+    await t.time.advance(1_000);
+    expect(t.minter.calls).toHaveLength(1);
+    expect(t.log.entries().filter((e) => e.msg === 'refresh started')).toHaveLength(1);
+    const stopping = t.refresher.stop(1_000);
+    await t.time.advance(2_000);
+    await expect(stopping).resolves.toBe(false);
+  });
+
+  it('raises one at-risk event when failing under the margin, and one recovery', async () => {
+    const t = setup();
+    t.secrets.putErrors.push(...Array.from({ length: 5 }, () => http(503, 'server_error', true)));
+    void t.refresher.start();
+    await t.time.advance(3 * HOUR);
+    expect(t.events.map((e) => e.kind)).toEqual(['at_risk', 'recovered']);
+    expect(t.events[0]).toMatchObject({ secretSet: 'ecr-pull', registry: 'default/us-east-1', stage: 'push', reason: 'server_error' });
+    expect(JSON.stringify(t.events)).not.toContain(t.minter.issued[0]!.password);
+    await t.refresher.stop(1_000);
+  });
+
+  it('marks the target at risk and not ready when provisioning fails, without retrying', async () => {
+    const t = setup();
+    t.secrets.outcome = 'failed';
+    const run = t.refresher.runOnce();
+    await t.time.advance(10_000);
+    const [outcome] = await run;
+    expect(outcome!.error?.reason).toBe('provisioning_failed');
+    expect(outcome!.error?.message).toContain('registry credentials rejected');
+    expect(t.secrets.puts).toHaveLength(1);
+    expect(await t.metric('ecr_token_refresher_secret_ready')).toBe(0);
+    expect(await t.metric('ecr_token_refresher_at_risk')).toBe(1);
+  });
+
+  it('gives up a one-shot run after four attempts of a retryable fault', async () => {
+    const t = setup();
+    t.minter.errors.push(...Array.from({ length: 10 }, () => http(500, 'server_error', true, 'mint')));
+    const run = t.refresher.runOnce();
+    await t.time.advance(5 * 60_000);
+    const [outcome] = await run;
+    expect(outcome!.ok).toBe(false);
+    expect(t.minter.calls).toHaveLength(4);
+  });
+
+  it('is ready only while every target holds a token with more than the margin left', async () => {
+    const t = setup();
+    expect(t.refresher.isReady()).toBe(false);
+    const run = t.refresher.runOnce();
+    await t.time.advance(5_000);
+    await run;
+    expect(t.refresher.isReady()).toBe(true);
+    await t.time.advance(8 * HOUR + 1_000);
+    expect(t.refresher.isReady()).toBe(false);
+  });
+
+  it('waits for the refresh in flight when stopped', async () => {
+    const t = setup();
+    t.secrets.outcome = 'pending';
+    void t.refresher.start();
+    await t.time.advance(1_000);
+    const stopping = t.refresher.stop(60_000);
+    t.secrets.outcome = 'ready';
+    for (const set of t.secrets.sets.values()) set.status = 'pending';
+    await t.time.advance(5_000);
+    await expect(stopping).resolves.toBe(true);
+    expect(t.refresher.isReady()).toBe(true);
+  });
+});
