@@ -17,6 +17,7 @@ import { dryRun, type DryRunRequest } from './refresh/dry-run.js';
 import { systemClock, systemTimers, type Clock, type Timers } from './schedule/clock.js';
 import { createCronScheduler } from './schedule/create-cron-scheduler.js';
 import type { Scheduler } from './schedule/scheduler.js';
+import { createWebhookNotifier } from './alerts/create-webhook-notifier.js';
 import type { RiskNotifier } from './alerts/risk-notifier.js';
 
 export interface AppOptions {
@@ -40,6 +41,8 @@ export function createApp(options: AppOptions) {
 
   const scrubber = createSecretScrubber();
   scrubber.keep(config.apiKey);
+  // Incoming-webhook URLs carry their own credential.
+  if (config.alertWebhookUrl) scrubber.keep(config.alertWebhookUrl);
   const destination = options.logDestination ?? { write: (line: string) => void process.stdout.write(line) };
   const logger = createLogger({ level: config.logLevel, destination: createScrubbingDestination(destination, scrubber) });
 
@@ -67,7 +70,11 @@ export function createApp(options: AppOptions) {
     secrets,
     logger,
     metrics,
-    notifier: options.notifier,
+    notifier:
+      options.notifier ??
+      (config.alertWebhookUrl
+        ? createWebhookNotifier({ url: config.alertWebhookUrl, clock, timeoutMs: config.requestTimeoutMs, dispatcher: options.dispatcher })
+        : undefined),
     scheduler: options.scheduler ?? createCronScheduler(config.schedule),
     random: options.random,
     onToken: (token) => {
