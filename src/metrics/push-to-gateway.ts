@@ -1,8 +1,11 @@
 // One-shot mode's metrics: at the end of a --once run, each target's series
-// are PUT to a Prometheus Pushgateway in a group of their own
+// are pushed to a Prometheus Pushgateway in a group of their own
 // (job + secret_set), and the series shared by all targets (request
-// histograms, build info) in the job's own group. PUT replaces a group, so a
-// target's last success and expiry always come from its latest run.
+// histograms, build info) in the job's own group. A target confirmed in this
+// run is PUT, replacing its group; a target whose run failed has no expiry of
+// its own, so it is POSTed, which replaces only the series it sends and keeps
+// the last success and token expiry of the earlier run that pushed the token
+// still in the secret set: the expiry alerts keep counting down while runs fail.
 import { request, type Dispatcher } from 'undici';
 import type { Registry } from 'prom-client';
 import { METRIC_PREFIX } from './create-metrics.js';
@@ -28,8 +31,9 @@ export async function pushToGateway(options: {
   const pushed: string[] = [];
   for (const [secretSet, body] of splitExposition(text, 'secret_set')) {
     const path = secretSet ? `/metrics/job/${job}/secret_set/${encodeURIComponent(secretSet)}` : `/metrics/job/${job}`;
+    const confirmed = !secretSet || body.includes(`${METRIC_PREFIX}token_expiry_timestamp_seconds{`);
     const response = await request(`${base}${path}`, {
-      method: 'PUT',
+      method: confirmed ? 'PUT' : 'POST',
       body,
       dispatcher: options.dispatcher,
       headers: { 'content-type': 'text/plain; version=0.0.4' },
@@ -39,7 +43,7 @@ export async function pushToGateway(options: {
     });
     const reply = await response.body.text();
     if (response.statusCode >= 300) {
-      throw new Error(`Pushgateway PUT ${path} answered HTTP ${response.statusCode}: ${reply.slice(0, 200)}`);
+      throw new Error(`Pushgateway ${confirmed ? 'PUT' : 'POST'} ${path} answered HTTP ${response.statusCode}: ${reply.slice(0, 200)}`);
     }
     pushed.push(path);
   }
