@@ -50,9 +50,11 @@ function describe(error: NodeJS.ErrnoException): string {
     }
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return `unexpected argument ${JSON.stringify(quoted)}: options only (a config file goes after --config); see --help`;
-    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      if (quoted === '--config') return '--config needs a file path, like --config config.yaml: see --help';
-      return `${quoted} does not take a value: see --help`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
+      const flag = /--[\w-]+/.exec(error.message)?.[0] ?? quoted;
+      if (flag === '--config') return '--config needs a file path, like --config config.yaml: see --help';
+      return `${flag} does not take a value: see --help`;
+    }
     default:
       return `${error.message.split('\n')[0]}: see --help`;
   }
