@@ -35,6 +35,7 @@ const TOP_LEVEL_HINTS: Record<string, string> = {
   PCC_API_KEY_FILE: 'is an env var name: in the config file write `apiKeyFile`',
   PCC_API_KEY: 'keep the key out of the config file: use PCC_API_KEY or apiKeyFile',
   AWS_REGION: 'is an env var name: in the config file write `awsRegion`',
+  AWS_DEFAULT_REGION: 'is an env var name: in the config file write `awsRegion`',
 };
 
 export function loadConfig({ env, configFile, readFile }: LoadConfigOptions): Config {

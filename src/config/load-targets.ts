@@ -20,6 +20,10 @@ export const TARGET_ENV: Readonly<Record<Exclude<TargetKey, 'awsRegion'>, string
   roleArn: 'ECR_ROLE_ARN',
 };
 
+const TARGET_HINTS = {
+  apiKey: 'keep the key out of the config file: use PCC_API_KEY or apiKeyFile (one key serves every target)',
+};
+
 const FORMATS: readonly SecretFormat[] = ['auto', 'triplet', 'image-pull-secret'];
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const PCC_REGION = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -75,7 +79,7 @@ export function loadTargets({ env, file }: LoadTargetsOptions): { targets: Targe
       return;
     }
     const entry = item as Record<string, unknown>;
-    problems.push(...unknownKeyProblems(entry, `${prefix}.`, { keys: TARGET_KEYS }));
+    problems.push(...unknownKeyProblems(entry, `${prefix}.`, { keys: TARGET_KEYS, hints: TARGET_HINTS }));
     const target = readTarget(
       (key) => (entry[key] === null ? undefined : entry[key]),
       (key) => `${prefix}.${key}`,

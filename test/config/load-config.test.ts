@@ -365,6 +365,12 @@ describe('loadConfig rejects unknown keys', () => {
     expect(problems).toContainEqual({ field: 'secretSet', message: 'belongs to a target: put it in an item of the `targets:` list' });
   });
 
+  it('apiKey inside a target, without echoing it', () => {
+    const error = errorOf({ PCC_API_KEY: API_KEY, AWS_REGION: 'us-east-1' }, { 'c.yaml': `targets:\n  - secretSet: ecr-a\n    apiKey: ${API_KEY}\n` }, 'c.yaml');
+    expect(error.problems).toEqual([{ field: 'targets[0].apiKey', message: expect.stringContaining('keep the key out of the config file') }]);
+    expect(error.message).not.toContain(API_KEY);
+  });
+
   it('apiKey, telling to keep the key out of the file, without echoing it', () => {
     const error = errorOf({ PCC_API_KEY: API_KEY, AWS_REGION: 'us-east-1' }, { 'c.yaml': `apiKey: ${API_KEY}\ntargets:\n  - secretSet: ecr-a\n` }, 'c.yaml');
     expect(error.problems).toContainEqual({
