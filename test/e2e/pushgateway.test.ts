@@ -1,0 +1,198 @@
+// One-shot runs (`--once` with PUSHGATEWAY_URL) against a real Pushgateway:
+// each secret set's series land in a group of their own, the shared request
+// histograms in the job's group, no process series anywhere; a run in which
+// one set fails exits 1 and updates only that set's failure series, so the
+// expiry of the token still in the set stays visible and a real Prometheus
+// scraping the gateway can keep evaluating the expiry alerts. A gateway that
+// cannot be reached makes the run exit 1 with a log line that says so.
+//
+// Tokens here live 120 s; the rules are rendered with `< 14400` -> `< 150`
+// (so every token counts as expiring and the alert must fire for both sets,
+// the failed one included), `< 3600` -> `< 60`, and `for: 2s`.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEcrStandIn, type EcrStandIn } from '../../stand-ins/ecr-stand-in.js';
+import { startSecretsApiStandIn, type SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
+import { createProcessTracker } from '../support/create-process-tracker.js';
+import { ensureBuilt, ROOT } from '../support/ensure-built.js';
+import { freePort } from '../support/free-port.js';
+import { refresherEnv } from '../support/refresher-env.js';
+import { renderFastAlertRules } from '../support/render-fast-alert-rules.js';
+import { startPrometheus } from '../support/start-prometheus.js';
+import { startPushgateway, type PushgatewayGroup, type RunningPushgateway } from '../support/start-pushgateway.js';
+import { waitFor } from '../support/wait-for.js';
+
+const JOB = 'ecr-token-refresher';
+const SET_A = 'ecr-e2e-push-a';
+const SET_B = 'ecr-e2e-push-b';
+const REGISTRY = '123456789012/us-east-1';
+
+const tracker = createProcessTracker();
+const dir = mkdtempSync(join(tmpdir(), 'ecr-token-refresher-e2e-push-'));
+let cli: string;
+let ecr: EcrStandIn | undefined;
+let api: SecretsApiStandIn | undefined;
+let gateway: RunningPushgateway;
+const configFile = join(dir, 'config.yaml');
+
+beforeAll(async () => {
+  cli = await ensureBuilt();
+  ecr = await startEcrStandIn({ tokenLifetimeSeconds: 120 });
+  api = await startSecretsApiStandIn({ provisioningDelayMs: 100 });
+  gateway = await startPushgateway(tracker);
+  writeFileSync(
+    configFile,
+    ['awsRegion: us-east-1', 'targets:', ...[SET_A, SET_B].flatMap((s) => [`  - secretSet: ${s}`, `    registryId: "123456789012"`]), ''].join(
+      '\n',
+    ),
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await tracker.stopAll();
+  await ecr?.close();
+  await api?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs `node dist/cli.js --once --config <file>`; a run that outlives timeoutMs is killed and fails the test. */
+async function runOnce(pushgatewayUrl: string, timeoutMs = 30_000) {
+  const run = tracker.start(process.execPath, [cli, '--once', '--config', configFile], {
+    cwd: ROOT,
+    env: refresherEnv({
+      ecr: ecr!,
+      api: api!,
+      home: dir,
+      extra: { PUSHGATEWAY_URL: pushgatewayUrl, RETRY_INITIAL_DELAY: '1s', CONFIRM_TIMEOUT: '10s', REQUEST_TIMEOUT: '5s' },
+    }),
+  });
+  const timer = setTimeout(() => void run.stop(1_000), timeoutMs);
+  const { code, signal } = await run.exited;
+  clearTimeout(timer);
+  await run.stop();
+  if (signal) throw new Error(`the one-shot run was killed (${signal}) after ${timeoutMs} ms; log:\n${run.stdout().slice(-3000)}`);
+  return { code, entries: run.logEntries(), stdout: run.stdout(), stderr: run.stderr() };
+}
+
+function group(groups: PushgatewayGroup[], secretSet?: string): PushgatewayGroup {
+  const found = groups.find((g) => g.labels.job === JOB && g.labels.secret_set === secretSet);
+  if (!found) throw new Error(`no Pushgateway group job=${JOB} secret_set=${secretSet}; groups: ${JSON.stringify(groups.map((g) => g.labels))}`);
+  return found;
+}
+
+function sample(g: PushgatewayGroup, name: string, labels: Record<string, string> = {}): number | undefined {
+  const metric = g.families[name]?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels[k] === v));
+  return metric?.value === undefined ? undefined : Number(metric.value);
+}
+
+describe('one-shot runs pushing to a real Pushgateway', () => {
+  it('pushes each set to its own group and the shared histograms to the job group, without process series', async () => {
+    const run = await runOnce(gateway.url);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.entries.find((e) => e.msg === 'metrics pushed to the Pushgateway')).toMatchObject({ groups: 3 });
+
+    const groups = await gateway.groups();
+    expect(groups.map((g) => g.labels).sort((x, y) => (x.secret_set ?? '').localeCompare(y.secret_set ?? ''))).toEqual([
+      { job: JOB },
+      { job: JOB, secret_set: SET_A },
+      { job: JOB, secret_set: SET_B },
+    ]);
+    const now = Date.now() / 1000;
+    for (const set of [SET_A, SET_B]) {
+      const g = group(groups, set);
+      expect(sample(g, 'ecr_token_refresher_last_success_timestamp_seconds', { registry: REGISTRY })).toBeGreaterThan(now - 60);
+      const expiry = sample(g, 'ecr_token_refresher_token_expiry_timestamp_seconds', { registry: REGISTRY });
+      expect(expiry).toBeGreaterThan(now + 60);
+      expect(expiry).toBeLessThan(now + 121);
+      expect(sample(g, 'ecr_token_refresher_consecutive_failures')).toBe(0);
+      expect(sample(g, 'ecr_token_refresher_target_info')).toBe(1);
+      expect(Object.keys(g.families).filter((name) => name.startsWith('ecr_token_refresher_ecr_request'))).toEqual([]);
+    }
+    const shared = group(groups, undefined);
+    expect(shared.families.ecr_token_refresher_ecr_request_duration_seconds?.type).toBe('HISTOGRAM');
+    expect(shared.families.ecr_token_refresher_secrets_api_request_duration_seconds?.type).toBe('HISTOGRAM');
+    expect(sample(shared, 'ecr_token_refresher_build_info')).toBe(1);
+
+    const pushedNames = groups.flatMap((g) => Object.keys(g.families));
+    expect(pushedNames.filter((name) => /^(process_|nodejs_)/.test(name))).toEqual([]);
+    const text = await gateway.metricsText();
+    expect(text).not.toMatch(/^(process_|nodejs_)\w*\{[^}]*job="ecr-token-refresher"/m);
+  }, 60_000);
+
+  it('exits 1 when one set fails, keeps its last token expiry, and the expiry alerts still evaluate it', async () => {
+    const before = group(await gateway.groups(), SET_B);
+    const expiryBefore = sample(before, 'ecr_token_refresher_token_expiry_timestamp_seconds');
+    expect(expiryBefore).toBeDefined();
+    const lastSuccessBefore = sample(before, 'ecr_token_refresher_last_success_timestamp_seconds');
+
+    api!.setProvisioning(SET_B, { outcome: 'failed', errorMessage: 'image pull secret rejected' });
+    let run;
+    try {
+      run = await runOnce(gateway.url);
+    } finally {
+      api!.setProvisioning(SET_B, undefined);
+    }
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.entries.find((e) => e.msg === 'one-shot run finished')).toMatchObject({ targets: 2, failed: [SET_B] });
+
+    const groups = await gateway.groups();
+    const b = group(groups, SET_B);
+    expect(sample(b, 'ecr_token_refresher_consecutive_failures')).toBeGreaterThanOrEqual(1);
+    expect(sample(b, 'ecr_token_refresher_last_failure_info', { stage: 'confirm', reason: 'provisioning_failed' })).toBe(1);
+    expect(sample(b, 'ecr_token_refresher_at_risk')).toBe(1);
+    expect(sample(b, 'ecr_token_refresher_secret_ready')).toBe(0);
+    // The token the earlier run pushed is still the one in the set: its expiry stays.
+    expect(sample(b, 'ecr_token_refresher_token_expiry_timestamp_seconds')).toBe(expiryBefore);
+    expect(sample(b, 'ecr_token_refresher_last_success_timestamp_seconds')).toBe(lastSuccessBefore);
+    const a = group(groups, SET_A);
+    expect(sample(a, 'ecr_token_refresher_token_expiry_timestamp_seconds')).toBeGreaterThanOrEqual(expiryBefore!);
+    expect(a.families.ecr_token_refresher_last_failure_info).toBeUndefined();
+
+    // A real Prometheus scraping the gateway (honor_labels) with the shipped rules.
+    const rules = join(dir, 'prometheus-rules.yaml');
+    writeFileSync(rules, renderFastAlertRules({ expiringSoonSeconds: 150, aboutToExpireSeconds: 60, forDuration: '2s' }));
+    const promDir = join(dir, 'prometheus');
+    const { api: prometheus } = await startPrometheus(tracker, {
+      dir: promDir,
+      jobs: [{ job: 'pushgateway', target: new URL(gateway.url).host, honorLabels: true }],
+      ruleFiles: [rules],
+    });
+    const left = await waitFor(
+      async () => (await prometheus.query(`ecr_token_refresher_token_expiry_timestamp_seconds{secret_set="${SET_B}"} - time()`))[0],
+      { what: 'the failed set\'s token expiry in Prometheus', timeoutMs: 20_000 },
+    );
+    expect(left.metric).toMatchObject({ job: JOB, secret_set: SET_B, registry: REGISTRY });
+    expect(Number(left.value[1])).toBeGreaterThan(0);
+    expect(Number(left.value[1])).toBeLessThan(120);
+
+    const firing = await waitFor(
+      async () => {
+        const alerts = (await prometheus.alerts()).filter((x) => x.state === 'firing');
+        const soon = alerts.filter((x) => x.labels.alertname === 'EcrTokenRefresherTokenExpiringSoon').map((x) => x.labels.secret_set);
+        const risk = alerts.find((x) => x.labels.alertname === 'EcrTokenRefresherAtRisk' && x.labels.secret_set === SET_B);
+        return soon.includes(SET_A) && soon.includes(SET_B) && risk ? alerts : undefined;
+      },
+      { what: 'TokenExpiringSoon for both sets and AtRisk for the failed one', timeoutMs: 20_000 },
+    );
+    const soonB = firing.find((x) => x.labels.alertname === 'EcrTokenRefresherTokenExpiringSoon' && x.labels.secret_set === SET_B);
+    expect(soonB?.labels).toMatchObject({ job: JOB, registry: REGISTRY, severity: 'warning' });
+    const riskB = firing.find((x) => x.labels.alertname === 'EcrTokenRefresherAtRisk' && x.labels.secret_set === SET_B);
+    expect(riskB?.labels).toMatchObject({ job: JOB, registry: REGISTRY, severity: 'critical' });
+    // The expiry is known, so the "no confirmed token" alert has nothing to say about the set.
+    expect(firing.filter((x) => x.labels.alertname === 'EcrTokenRefresherTokenExpiryMissing')).toEqual([]);
+  }, 90_000);
+
+  it('exits 1 and logs why when the Pushgateway cannot be reached', async () => {
+    const deadUrl = `http://127.0.0.1:${await freePort()}`;
+    const run = await runOnce(deadUrl);
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    const finished = run.entries.find((e) => e.msg === 'one-shot run finished');
+    expect(finished).toMatchObject({ targets: 2, failed: [] });
+    const failure = run.entries.find((e) => e.msg === 'pushing metrics to the Pushgateway failed');
+    expect(failure, run.stdout).toBeDefined();
+    expect(failure?.level === 50 || failure?.level === 'error').toBe(true);
+    expect(JSON.stringify(failure?.err)).toMatch(/ECONNREFUSED/);
+  }, 60_000);
+});
