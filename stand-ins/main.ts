@@ -17,15 +17,6 @@ try {
 
 const ecr = await startEcrStandIn({ port: args.ecrPort, tokenLifetimeSeconds: args.tokenLifetimeSeconds, accountId: args.accountId });
 const api = await startSecretsApiStandIn({ port: args.apiPort, provisioningDelayMs: args.provisioningDelayMs, apiKey: args.apiKey });
-process.stdout.write(
-  `${JSON.stringify({
-    ecrUrl: ecr.url,
-    apiUrl: api.url,
-    apiKey: api.apiKey,
-    ecrAdminUrl: `${ecr.url}/__admin`,
-    apiAdminUrl: `http://127.0.0.1:${api.port}/__admin`,
-  })}\n`,
-);
 
 let stopping = false;
 async function stop() {
@@ -36,3 +27,15 @@ async function stop() {
 }
 process.once('SIGTERM', () => void stop());
 process.once('SIGINT', () => void stop());
+
+// Announce only once the signal handlers are in place, so a caller that
+// stops us right after reading the line is heard.
+process.stdout.write(
+  `${JSON.stringify({
+    ecrUrl: ecr.url,
+    apiUrl: api.url,
+    apiKey: api.apiKey,
+    ecrAdminUrl: `${ecr.url}/__admin`,
+    apiAdminUrl: `http://127.0.0.1:${api.port}/__admin`,
+  })}\n`,
+);
