@@ -81,10 +81,13 @@ beforeAll(async () => {
       },
     }),
   });
-  await waitFor(() => daemon.logEntries().some((e) => e.msg === 'secret set refreshed and ready'), {
-    what: `a first successful refresh (stderr: ${daemon.stderr().slice(-500)})`,
-    timeoutMs: 20_000,
-  });
+  await waitFor(
+    () => {
+      if (daemon.child.exitCode !== null) throw new Error(`the daemon exited with ${daemon.child.exitCode}: ${daemon.stderr().slice(-1000)}`);
+      return daemon.logEntries().some((e) => e.msg === 'secret set refreshed and ready');
+    },
+    { what: 'a first successful refresh', timeoutMs: 20_000 },
+  );
 }, 60_000);
 
 afterAll(async () => {

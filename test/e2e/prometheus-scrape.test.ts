@@ -12,9 +12,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startEcrStandIn, type EcrStandIn } from '../../stand-ins/ecr-stand-in.js';
 import { startSecretsApiStandIn, type SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
+import { findTool } from '../alerts/support/find-tool.js';
 import { createProcessTracker, type TrackedProcess } from '../support/create-process-tracker.js';
 import type { PrometheusAlert, PrometheusApi } from '../support/create-prometheus-api.js';
 import { ensureBuilt, ROOT } from '../support/ensure-built.js';
@@ -31,18 +32,29 @@ const tracker = createProcessTracker();
 const dir = mkdtempSync(join(tmpdir(), 'ecr-token-refresher-e2e-scrape-'));
 let ecr: EcrStandIn | undefined;
 let api: SecretsApiStandIn | undefined;
-let daemon: TrackedProcess;
+let daemon: TrackedProcess | undefined;
 let prometheus: PrometheusApi;
 const started = Date.now();
 const timeline: string[] = [];
 const mark = (what: string) => timeline.push(`t=${((Date.now() - started) / 1000).toFixed(1)}s ${what}`);
 
-beforeAll(async () => {
+
+afterAll(async () => {
+  await tracker.stopAll();
+  await ecr?.close();
+  await api?.close();
+  rmSync(dir, { recursive: true, force: true });
+  console.info(`prometheus-scrape timeline:\n  ${timeline.join('\n  ')}`);
+});
+
+/** Stand-ins, the daemon, and a Prometheus scraping it with the fast rules. */
+async function startEverything() {
+  findTool('prometheus');
   const cli = await ensureBuilt();
   ecr = await startEcrStandIn({ tokenLifetimeSeconds: 60 });
   api = await startSecretsApiStandIn({ provisioningDelayMs: 100 });
 
-  daemon = tracker.start(process.execPath, [cli], {
+  const spawned = tracker.start(process.execPath, [cli], {
     cwd: ROOT,
     env: refresherEnv({
       ecr,
@@ -60,32 +72,28 @@ beforeAll(async () => {
       },
     }),
   });
-  const startedLine = await waitFor(() => daemon.logEntries().find((e) => e.msg === 'ecr-token-refresher started'), {
-    what: `the daemon's start-up log line (stderr: ${daemon.stderr().slice(-500)})`,
-    timeoutMs: 15_000,
-  });
+  daemon = spawned;
+  const startedLine = await waitFor(
+    () => {
+      if (spawned.child.exitCode !== null) throw new Error(`the daemon exited with ${spawned.child.exitCode}: ${spawned.stderr().slice(-1000)}`);
+      return spawned.logEntries().find((e) => e.msg === 'ecr-token-refresher started');
+    },
+    { what: "the daemon's start-up log line", timeoutMs: 15_000 },
+  );
   const metricsUrl = new URL(String(startedLine.metrics));
 
   const rules = join(dir, 'prometheus-rules.yaml');
   writeFileSync(rules, renderFastAlertRules({ expiringSoonSeconds: 45, aboutToExpireSeconds: 35, forDuration: '2s' }));
   prometheus = (await startPrometheus(tracker, { dir, jobs: [{ job: JOB, target: metricsUrl.host }], ruleFiles: [rules] })).api;
   mark('daemon and Prometheus up');
-}, 60_000);
-
-afterAll(async () => {
-  await tracker.stopAll();
-  await ecr?.close();
-  await api?.close();
-  rmSync(dir, { recursive: true, force: true });
-  console.info(`prometheus-scrape timeline:\n  ${timeline.join('\n  ')}`);
-});
+}
 
 /** Adds the daemon's recent log to a failure, so a timeout says what the daemon was doing. */
 async function explained<T>(promise: Promise<T>): Promise<T> {
   try {
     return await promise;
   } catch (error) {
-    const tail = daemon.stdout().split('\n').slice(-15).join('\n');
+    const tail = (daemon?.stdout() ?? '').split('\n').slice(-15).join('\n');
     throw new Error(`${(error as Error).message}\n--- daemon log (last lines):\n${tail}`);
   }
 }
@@ -96,6 +104,9 @@ async function activeAlert(name: string, state: PrometheusAlert['state']): Promi
 
 describe('the daemon scraped by a real Prometheus with the shipped alert rules', () => {
   it('exports a future token expiry, fires the failing and expiry alerts while PUTs fail, and resolves them after recovery', async () => {
+    // Inside the test, so a missing tool or a failed build fails it by name.
+    await startEverything();
+
     // (a) Scraped, with the expiry of the token just pushed in the future.
     const expiry = await explained(
       waitFor(

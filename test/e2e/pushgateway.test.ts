@@ -34,14 +34,15 @@ const dir = mkdtempSync(join(tmpdir(), 'ecr-token-refresher-e2e-push-'));
 let cli: string;
 let ecr: EcrStandIn | undefined;
 let api: SecretsApiStandIn | undefined;
-let gateway: RunningPushgateway;
+let gatewayStarting: Promise<RunningPushgateway> | undefined;
+/** Started by the first test that needs it, so a missing tool fails that test by name. */
+const startedGateway = () => (gatewayStarting ??= startPushgateway(tracker));
 const configFile = join(dir, 'config.yaml');
 
 beforeAll(async () => {
   cli = await ensureBuilt();
   ecr = await startEcrStandIn({ tokenLifetimeSeconds: 120 });
   api = await startSecretsApiStandIn({ provisioningDelayMs: 100 });
-  gateway = await startPushgateway(tracker);
   writeFileSync(
     configFile,
     ['awsRegion: us-east-1', 'targets:', ...[SET_A, SET_B].flatMap((s) => [`  - secretSet: ${s}`, `    registryId: "123456789012"`]), ''].join(
@@ -89,6 +90,7 @@ function sample(g: PushgatewayGroup, name: string, labels: Record<string, string
 
 describe('one-shot runs pushing to a real Pushgateway', () => {
   it('pushes each set to its own group and the shared histograms to the job group, without process series', async () => {
+    const gateway = await startedGateway();
     const run = await runOnce(gateway.url);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.entries.find((e) => e.msg === 'metrics pushed to the Pushgateway')).toMatchObject({ groups: 3 });
@@ -122,6 +124,7 @@ describe('one-shot runs pushing to a real Pushgateway', () => {
   }, 60_000);
 
   it('exits 1 when one set fails, keeps its last token expiry, and the expiry alerts still evaluate it', async () => {
+    const gateway = await startedGateway();
     const before = group(await gateway.groups(), SET_B);
     const expiryBefore = sample(before, 'ecr_token_refresher_token_expiry_timestamp_seconds');
     expect(expiryBefore).toBeDefined();
