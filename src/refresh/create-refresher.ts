@@ -221,9 +221,16 @@ export function createRefresher(deps: RefresherDeps) {
     return { secretSet: s.target.secretSet, ok: false, error };
   }
 
-  /** At risk: failing with less than the margin left (or nothing pushed yet), or provisioning failed. */
+  /**
+   * At risk: failing with less than the margin left, or provisioning failed.
+   * A daemon that has never pushed a token cannot vouch for the secret, so it
+   * counts that as under the margin. A --once run is a new process that never
+   * knows the previous run's token: it leaves that judgement to the expiry
+   * series the last good run pushed, instead of crying wolf on every failure.
+   */
   function evaluateRisk(s: TargetState, log: Logger) {
-    const underMargin = s.expiresAt === undefined || s.expiresAt - clock.now() < config.refreshMarginMs;
+    const underMargin =
+      s.expiresAt === undefined ? mode === 'daemon' : s.expiresAt - clock.now() < config.refreshMarginMs;
     const failing = s.consecutiveFailures > 0;
     const atRisk = (failing && underMargin) || s.lastFailure?.reason === 'provisioning_failed';
     if (atRisk && !s.atRisk) {

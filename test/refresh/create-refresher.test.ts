@@ -184,6 +184,29 @@ describe('createRefresher', () => {
     expect(await t.metric('ecr_token_refresher_at_risk')).toBe(1);
   });
 
+  it('does not call a failing one-shot target at risk when it cannot know the live token', async () => {
+    const t = setup();
+    t.secrets.putErrors.push(...Array.from({ length: 4 }, () => http(503, 'server_error', true)));
+    const run = t.refresher.runOnce();
+    await t.time.advance(5 * 60_000);
+    const [outcome] = await run;
+    expect(outcome!.ok).toBe(false);
+    expect(await t.metric('ecr_token_refresher_at_risk')).toBe(0);
+    expect(t.events).toEqual([]);
+  });
+
+  it('calls a failing daemon target at risk before it ever pushed a token', async () => {
+    const t = setup();
+    t.secrets.putErrors.push(http(503, 'server_error', true));
+    void t.refresher.start();
+    await t.time.advance(1_000);
+    expect(await t.metric('ecr_token_refresher_at_risk')).toBe(1);
+    expect(t.events.map((e) => e.kind)).toEqual(['at_risk']);
+    await t.time.advance(60_000);
+    expect(t.events.map((e) => e.kind)).toEqual(['at_risk', 'recovered']);
+    await t.refresher.stop(1_000);
+  });
+
   it('gives up a one-shot run after four attempts of a retryable fault', async () => {
     const t = setup();
     t.minter.errors.push(...Array.from({ length: 10 }, () => http(500, 'server_error', true, 'mint')));
