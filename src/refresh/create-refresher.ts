@@ -282,8 +282,18 @@ export function createRefresher(deps: RefresherDeps) {
     if (candidates.length > 0) metrics.nextRefresh.set(s.labels, Math.min(...candidates) / 1000);
   }
 
+  /** A wait between --once attempts; stop() ends it early. */
+  const sleepers = new Set<() => void>();
   function sleep(ms: number) {
-    return new Promise<void>((resolve) => timers.setTimeout(resolve, ms));
+    return new Promise<void>((resolve) => {
+      const handle = timers.setTimeout(wake, ms);
+      function wake() {
+        timers.clearTimeout(handle);
+        sleepers.delete(wake);
+        resolve();
+      }
+      sleepers.add(wake);
+    });
   }
 
   return {
@@ -340,6 +350,7 @@ export function createRefresher(deps: RefresherDeps) {
     /** Stops scheduling and waits (bounded) for refreshes in flight. True when they all finished. */
     async stop(deadlineMs: number): Promise<boolean> {
       stopped = true;
+      for (const wake of [...sleepers]) wake();
       deps.scheduler?.stop();
       for (const s of states) {
         if (s.retryTimer) timers.clearTimeout(s.retryTimer);

@@ -207,6 +207,18 @@ describe('createRefresher', () => {
     await t.refresher.stop(1_000);
   });
 
+  it('ends a one-shot run waiting between attempts as soon as it is stopped', async () => {
+    const t = setup();
+    t.minter.errors.push(...Array.from({ length: 10 }, () => http(500, 'server_error', true, 'mint')));
+    const run = t.refresher.runOnce();
+    await t.time.advance(100);
+    expect(t.minter.calls).toHaveLength(1);
+    await t.refresher.stop(1_000);
+    const [outcome] = await run;
+    expect(outcome!.ok).toBe(false);
+    expect(t.minter.calls).toHaveLength(1);
+  });
+
   it('gives up a one-shot run after four attempts of a retryable fault', async () => {
     const t = setup();
     t.minter.errors.push(...Array.from({ length: 10 }, () => http(500, 'server_error', true, 'mint')));
