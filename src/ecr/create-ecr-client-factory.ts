@@ -19,6 +19,10 @@ export function createEcrClientFactory(options: { requestTimeoutMs: number; maxA
         requestHandler: {
           connectionTimeout: Math.min(options.requestTimeoutMs, 10_000),
           requestTimeout: options.requestTimeoutMs,
+          // Without it the SDK only prints a warning when requestTimeout passes and
+          // keeps waiting, so a hung ECR endpoint held each mint for the outer
+          // deadline (4 x REQUEST_TIMEOUT) and was never retried.
+          throwOnRequestTimeout: true,
         },
         credentials: key.roleArn
           ? fromTemporaryCredentials({
