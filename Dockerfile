@@ -33,9 +33,12 @@ RUN npm run build
 FROM --platform=$BUILDPLATFORM ${NODE_IMAGE} AS tini
 ARG TARGETARCH
 WORKDIR /tmp/tini
-RUN dpkg --add-architecture "${TARGETARCH}" \
+# TARGETARCH (amd64, arm64) is Debian's architecture name too; builders that do not set it build for
+# their own architecture.
+RUN arch="${TARGETARCH:-$(dpkg --print-architecture)}" \
+ && dpkg --add-architecture "${arch}" \
  && apt-get update \
- && apt-get download "tini:${TARGETARCH}" \
+ && apt-get download -o APT::Sandbox::User=root "tini:${arch}" \
  && dpkg-deb -x tini_*.deb /tini \
  && test -x /tini/usr/bin/tini \
  && rm -rf /var/lib/apt/lists/*
