@@ -141,7 +141,7 @@ describe('a daemon killed or stopped in the middle of a PUT', () => {
     expect(code).toBe(0);
     expect(tookMs).toBeLessThan(shutdownTimeoutMs);
     const log = daemon.logEntries();
-    const order = log.map((e) => e.msg).filter((m) => ['stopping: finishing the refresh in flight', 'secret set refreshed and ready', 'stopped'].includes(m));
+    const order = log.map((e) => e.msg).filter((m) => m !== undefined && ['stopping: finishing the refresh in flight', 'secret set refreshed and ready', 'stopped'].includes(m));
     expect(order).toEqual(['stopping: finishing the refresh in flight', 'secret set refreshed and ready', 'stopped']);
     expect(log.find((e) => e.msg === 'stopped')?.drained).toBe(true);
 
