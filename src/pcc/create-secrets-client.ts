@@ -15,6 +15,12 @@ export interface SecretsClient {
 }
 
 const MAX_REPLY_BYTES = 1024 * 1024;
+/**
+ * A long base64 run in a server's message is a token, a key or a piece of one
+ * (cut by a length limit, so an exact-match scrubber misses it); it never helps
+ * an operator, so it is not repeated.
+ */
+const SECRET_LIKE = /[A-Za-z0-9+/]{32,}={0,2}/g;
 const STATUSES = new Set(['pending', 'ready', 'failed']);
 const TYPES = new Set(['secret', 'imagePullSecret']);
 
@@ -29,7 +35,7 @@ export function createSecretsClient(deps: {
 }): SecretsClient {
   const base = deps.apiUrl.replace(/\/+$/, '');
 
-  async function call(operation: 'put' | 'list', method: 'GET' | 'PUT', path: string, stage: Stage, body?: string) {
+  async function call(operation: 'put' | 'list', method: 'GET' | 'PUT', path: string, stage: Stage, body?: string, secrets: string[] = []) {
     const what = `Pipecat Cloud ${method} ${path}`;
     const started = deps.clock.now();
     let status = 'error';
@@ -53,7 +59,8 @@ export function createSecretsClient(deps: {
       if (response.statusCode < 200 || response.statusCode > 299) {
         throw classifyHttpStatus({
           status: response.statusCode,
-          serverMessage: serverMessage(text),
+          // Servers may quote the rejected input: keep what was sent out of the message.
+          serverMessage: serverMessage(redact(text, [...secrets, deps.apiKey])),
           retryAfterMs: parseRetryAfter(response.headers['retry-after'], deps.clock.now()),
           stage,
           what,
@@ -78,10 +85,11 @@ export function createSecretsClient(deps: {
   return {
     async listSets(stage) {
       const text = await call('list', 'GET', '/secrets', stage);
-      return parseSetList(text, stage);
+      return parseSetList(text, stage, (message) => redact(message, [deps.apiKey]));
     },
     async putSet(name, body) {
-      await call('put', 'PUT', `/secrets/${encodeURIComponent(name)}`, 'push', JSON.stringify(body));
+      const values = 'isImagePullSecret' in body ? [body.secretValue] : body.secrets.filter((s) => s.secretKey === 'password').map((s) => s.secretValue);
+      await call('put', 'PUT', `/secrets/${encodeURIComponent(name)}`, 'push', JSON.stringify(body), values);
     },
   };
 }
@@ -104,6 +112,12 @@ async function readCapped(body: AsyncIterable<Buffer>, what: string, stage: Stag
   return Buffer.concat(chunks).toString('utf8');
 }
 
+function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret.length >= 8) out = out.split(secret).join('[REDACTED]');
+  return out.replace(SECRET_LIKE, '[REDACTED]');
+}
+
 function serverMessage(text: string): string | undefined {
   try {
     const parsed = JSON.parse(text) as { error?: unknown; code?: unknown };
@@ -118,7 +132,7 @@ function serverMessage(text: string): string | undefined {
   return flat ? flat.slice(0, 120) : undefined;
 }
 
-function parseSetList(text: string, stage: Stage): SecretSetSummary[] {
+function parseSetList(text: string, stage: Stage, clean: (message: string) => string): SecretSetSummary[] {
   const bad = (why: string) =>
     new RefreshError(`Pipecat Cloud GET /secrets returned ${why}`, { stage, reason: 'bad_response', retryable: true });
   let parsed: unknown;
@@ -139,7 +153,7 @@ function parseSetList(text: string, stage: Stage): SecretSetSummary[] {
       type: e.type as SecretSetSummary['type'],
       status: e.status as SecretSetSummary['status'],
       region: typeof e.region === 'string' ? e.region : undefined,
-      errorMessage: typeof e.errorMessage === 'string' ? e.errorMessage : undefined,
+      errorMessage: typeof e.errorMessage === 'string' ? clean(e.errorMessage) : undefined,
     };
   });
 }
