@@ -80,7 +80,7 @@ export function loadConfig({ env, configFile, readFile }: LoadConfigOptions): Co
   const { targets, problems: targetProblems } = fileFailed ? { targets: [], problems: [] } : loadTargets({ env, file });
   problems.push(...targetProblems);
 
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new ConfigError(withoutKey(problems, [envValue('PCC_API_KEY'), key.apiKey]));
   return { ...(settings as Omit<Config, 'apiKey' | 'targets'>), apiKey: key.apiKey!, targets };
 }
 
@@ -110,4 +110,10 @@ function loadFile(
     return undefined;
   }
   return parsed.value as Record<string, unknown>;
+}
+
+/** Messages quote bad values; a key pasted into the wrong setting must not be printed back. */
+function withoutKey(problems: ConfigProblem[], keys: (string | undefined)[]): ConfigProblem[] {
+  const known = keys.map((k) => k?.trim()).filter((k): k is string => k !== undefined && k.length >= 8);
+  return problems.map((p) => ({ ...p, message: known.reduce((message, k) => message.split(k).join('[REDACTED]'), p.message) }));
 }
