@@ -92,7 +92,8 @@ function stopOnSignals(app: App, exit: (code: number) => void) {
     app.logger.info({ signal }, 'stopping: finishing the refresh in flight');
     void app.stop().then(
       (drained) => {
-        app.logger.info({ drained }, 'stopped');
+        if (drained) app.logger.info({ drained }, 'stopped');
+        else app.logger.warn({ drained, note: 'the refresh in flight was abandoned at SHUTDOWN_TIMEOUT' }, 'stopped');
         exit(EXIT_OK);
       },
       () => exit(EXIT_REFRESH_FAILED),

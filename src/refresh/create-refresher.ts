@@ -215,7 +215,12 @@ export function createRefresher(deps: RefresherDeps) {
     } else if (error.retryable) {
       log.warn(fields, 'refresh failed');
     } else {
-      log.error(fields, 'refresh failed with a permanent error; not retrying until the next scheduled run');
+      log.error(
+        fields,
+        mode === 'daemon'
+          ? 'refresh failed with a permanent error; not retrying until the next scheduled run'
+          : 'refresh failed with a permanent error; not retrying',
+      );
     }
     evaluateRisk(s, log);
     return { secretSet: s.target.secretSet, ok: false, error };
