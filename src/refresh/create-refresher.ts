@@ -110,7 +110,7 @@ export function createRefresher(deps: RefresherDeps) {
         } catch (error) {
           return group.map((s) => recordFailure(s, error, log));
         }
-        return Promise.all(group.map((s) => limiter(() => pushAndConfirm(s, token, listOnce, log))));
+        return Promise.all(group.map((s) => pushAndConfirm(s, token, listOnce, log)));
       }),
     );
     for (const s of eligible) {
@@ -134,7 +134,9 @@ export function createRefresher(deps: RefresherDeps) {
       metrics?.attempts.inc({ ...s.labels, stage: 'push' });
       const existing = (await listOnce()).find((set) => set.name === secretSet);
       const plan = resolveFormat(s.target, existing);
-      await deps.secrets.putSet(secretSet, buildSecretBody(plan.format, token, plan.region));
+      // PUSH_CONCURRENCY bounds PUTs in flight, not sets waiting to be ready:
+      // one list poll serves every waiting set, so waiting costs no requests.
+      await limiter(() => deps.secrets.putSet(secretSet, buildSecretBody(plan.format, token, plan.region)));
       metrics?.attempts.inc({ ...s.labels, stage: 'confirm' });
       await watcher.waitReady(secretSet, config.confirmTimeoutMs);
       return recordSuccess(s, token, plan.format, plan.creating, log);
