@@ -19,7 +19,9 @@ export interface ReadinessWatcher {
   stop(): void;
 }
 
-const POLL_DELAYS_MS = [250, 500, 1000, 2000];
+// A set usually turns ready within a second or a few: look early, then back
+// off by doubling to one poll every 2 s. One poll serves every waiting set.
+export const POLL_DELAYS_MS = [100, 200, 400, 800, 1600, 2000];
 
 export function createReadinessWatcher(deps: { secrets: SecretsClient; clock: Clock; timers: Timers }): ReadinessWatcher {
   const waiters = new Set<Waiter>();
