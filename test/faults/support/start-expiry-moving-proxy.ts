@@ -3,11 +3,12 @@
 // byte for byte. moto answers every token with a fixed expiry of 2015-01-01,
 // which the refresher rightly refuses; through this proxy, moto's own token,
 // endpoint and wire format reach a process whose clock cannot be set.
-import { createServer, request } from 'node:http';
+import { request } from 'node:http';
+import { startLoopbackServer } from '../../../stand-ins/start-loopback-server.js';
 
 export async function startExpiryMovingProxy(target: string, expiresAt: () => Date): Promise<{ url: string; close(): Promise<void> }> {
   const upstream = new URL(target);
-  const server = createServer((req, res) => {
+  const server = await startLoopbackServer(async (req, res) => {
     const forward = request(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
       (reply) => {
@@ -26,15 +27,5 @@ export async function startExpiryMovingProxy(target: string, expiresAt: () => Da
     forward.once('error', () => res.destroy());
     req.pipe(forward);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('proxy has no TCP address');
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: `http://127.0.0.1:${server.port}`, close: () => server.close() };
 }
