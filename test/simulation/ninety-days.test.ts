@@ -1,7 +1,8 @@
 // Ninety simulated days of the default schedule ("0 */6 * * *", 4 h margin,
 // 12 h ECR tokens) in a few seconds: the refresher, a cron scheduler and both
 // stand-ins (real HTTP on loopback) all read one fake clock, and faults come
-// and go at random from a seeded PRNG. Replay a run with SIMULATION_SEED=<seed>.
+// and go at random from a seeded PRNG (a fixed seed by default). Replay a run with
+// SIMULATION_SEED=<seed>; explore new ones with SIMULATION_SEED=random.
 //
 // The retry window. Every tick refreshes, and the expiry guard refreshes at
 // `margin` left, so whenever an outage begins the token in the secret set has

@@ -11,9 +11,13 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** The seed given (e.g. from an environment variable, to replay a run), else a fresh one. */
+/** The seed every run uses unless told otherwise, so the suite is the same on every machine. */
+export const DEFAULT_SEED = 20261123;
+
+/** SIMULATION_SEED=<n> replays a run; SIMULATION_SEED=random explores a fresh one. */
 export function pickSeed(fromEnv: string | undefined): number {
-  if (fromEnv !== undefined && fromEnv !== '') {
+  if (fromEnv === undefined || fromEnv === '') return DEFAULT_SEED;
+  if (fromEnv !== 'random') {
     const seed = Number(fromEnv);
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error(`seed must be a 32-bit unsigned integer, got ${JSON.stringify(fromEnv)}`);
     return seed;
