@@ -96,9 +96,19 @@ export function createRefresher(deps: RefresherDeps) {
     const groups = new Map<string, TargetState[]>();
     for (const s of eligible) {
       const id = mintKeyId(s.target);
-      groups.set(id, [...(groups.get(id) ?? []), s]);
+      const group = groups.get(id);
+      if (group) group.push(s);
+      else groups.set(id, [s]);
     }
 
+    // Each target is released as soon as its own outcome is known, so that a
+    // retry falling due while other targets of the cycle are still in flight
+    // finds it free to run.
+    const release = (s: TargetState, outcome: TargetOutcome) => {
+      s.running = false;
+      updateNextRefresh(s);
+      return outcome;
+    };
     const outcomes = await Promise.all(
       [...groups.values()].map(async (group) => {
         const key: MintKey = group[0]!.target;
@@ -108,15 +118,11 @@ export function createRefresher(deps: RefresherDeps) {
           token = await deps.mint(key);
           deps.onToken?.(token);
         } catch (error) {
-          return group.map((s) => recordFailure(s, error, log));
+          return group.map((s) => release(s, recordFailure(s, error, log)));
         }
-        return Promise.all(group.map((s) => pushAndConfirm(s, token, listOnce, log)));
+        return Promise.all(group.map(async (s) => release(s, await pushAndConfirm(s, token, listOnce, log))));
       }),
     );
-    for (const s of eligible) {
-      s.running = false;
-      updateNextRefresh(s);
-    }
     const flat = outcomes.flat();
     const failed = flat.filter((o) => !o.ok).length;
     log.info({ targets: flat.length, failed, durationMs: clock.now() - started }, 'refresh finished');

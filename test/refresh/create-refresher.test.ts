@@ -160,6 +160,23 @@ describe('createRefresher', () => {
     await expect(stopping).resolves.toBe(false);
   });
 
+  it('retries a failed target while other targets of the same cycle are still in flight', async () => {
+    const t = setup({
+      retryInitialDelayMs: 1_000,
+      targets: [makeTarget({ secretSet: 'fails-fast', registryId: '111111111111' }), makeTarget({ secretSet: 'slow-set', registryId: '222222222222' })],
+    });
+    t.secrets.outcome = 'pending'; // slow-set waits for readiness for the whole test
+    t.minter.errors.push(http(503, 'server_error', true, 'mint'));
+    void t.refresher.start();
+    await t.time.advance(5_000);
+    const forFailing = t.minter.calls.filter((c) => c.registryId === '111111111111');
+    expect(forFailing.length).toBeGreaterThanOrEqual(2);
+    expect(t.secrets.puts.map((p) => p.name)).toContain('fails-fast');
+    const stopping = t.refresher.stop(1_000);
+    await t.time.advance(2_000);
+    await stopping;
+  });
+
   it('raises one at-risk event when failing under the margin, and one recovery', async () => {
     const t = setup();
     t.secrets.putErrors.push(...Array.from({ length: 5 }, () => http(503, 'server_error', true)));
