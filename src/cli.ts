@@ -11,6 +11,7 @@ import { loadConfig } from './config/load-config.js';
 import { parseArgs } from './config/parse-args.js';
 import { UsageError } from './config/usage-error.js';
 import { createApp, type App } from './create-app.js';
+import { createProxyDispatcher, describeProxy } from './create-proxy-dispatcher.js';
 
 const EXIT_OK = 0;
 const EXIT_REFRESH_FAILED = 1;
@@ -44,9 +45,13 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number | un
   const app = createApp({
     config,
     version,
+    dispatcher: createProxyDispatcher(env),
     // In --dry-run, stdout carries the requests; logs go to stderr.
     logDestination: args.dryRun ? { write: (line: string) => void process.stderr.write(line) } : undefined,
   });
+
+  const proxy = describeProxy(env);
+  if (proxy) app.logger.info({ proxy }, 'calls to the secrets API, webhook and Pushgateway go through a proxy (NO_PROXY honoured)');
 
   if (args.dryRun) {
     try {

@@ -46,6 +46,9 @@ ${table}
 
 Durations: 500ms, 90s, 5m, 4h, 1h30m, 1d.
 
+Also read: AWS_ENDPOINT_URL_ECR and the AWS credential chain's variables (by the AWS SDK);
+HTTPS_PROXY / HTTP_PROXY / NO_PROXY for the secrets API, webhook and Pushgateway.
+
 Exit codes:
   0  every target pushed and ready (--once), or the daemon stopped cleanly
   1  a refresh failed
