@@ -54,6 +54,8 @@ const daemon = spawn(process.execPath, ['dist/cli.js', '--config', configFile], 
     PCC_API_KEY_FILE: join(dir, 'api-key'),
     METRICS_PORT: process.env.METRICS_PORT ?? '0',
     METRICS_HOST: '127.0.0.1',
+    // The stand-ins are on loopback: never send the demo through a proxy set for the machine.
+    NO_PROXY: ['127.0.0.1', 'localhost', process.env.NO_PROXY ?? process.env.no_proxy].filter(Boolean).join(','),
     LOG_LEVEL: 'info',
   },
 });
