@@ -5,17 +5,23 @@
 // endpoint (AWS_ENDPOINT_URL_ECR).
 import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
 
-export function createProxyDispatcher(env: Record<string, string | undefined>): Dispatcher | undefined {
-  const pick = (name: string) => env[name] || env[name.toLowerCase()] || undefined;
-  const httpProxy = pick('HTTP_PROXY');
-  const httpsProxy = pick('HTTPS_PROXY');
+type Env = Record<string, string | undefined>;
+
+/** A proxy variable in either case, upper case first; empty counts as unset. */
+function proxyVariable(env: Env, name: 'HTTP_PROXY' | 'HTTPS_PROXY' | 'NO_PROXY'): string | undefined {
+  return env[name] || env[name.toLowerCase()] || undefined;
+}
+
+export function createProxyDispatcher(env: Env): Dispatcher | undefined {
+  const httpProxy = proxyVariable(env, 'HTTP_PROXY');
+  const httpsProxy = proxyVariable(env, 'HTTPS_PROXY');
   if (!httpProxy && !httpsProxy) return undefined;
-  return new EnvHttpProxyAgent({ httpProxy, httpsProxy, noProxy: pick('NO_PROXY') ?? '' });
+  return new EnvHttpProxyAgent({ httpProxy, httpsProxy, noProxy: proxyVariable(env, 'NO_PROXY') ?? '' });
 }
 
 /** The proxy URL without credentials, for the start-up log line. */
-export function describeProxy(env: Record<string, string | undefined>): string | undefined {
-  const raw = env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy;
+export function describeProxy(env: Env): string | undefined {
+  const raw = proxyVariable(env, 'HTTPS_PROXY') ?? proxyVariable(env, 'HTTP_PROXY');
   if (!raw) return undefined;
   try {
     const url = new URL(raw);
