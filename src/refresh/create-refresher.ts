@@ -154,9 +154,8 @@ export function createRefresher(deps: RefresherDeps) {
   function recordSuccess(s: TargetState, token: EcrToken, format: string, created: boolean, log: Logger): TargetOutcome {
     const now = clock.now();
     const wasAtRisk = s.atRisk;
-    if (s.lastFailure) metrics?.lastFailureInfo.remove({ ...s.labels, stage: s.lastFailure.stage, reason: s.lastFailure.reason });
+    dropLastFailureInfo(s);
     Object.assign(s, {
-      lastSuccessAt: now,
       expiresAt: token.expiresAt,
       consecutiveFailures: 0,
       lastFailure: undefined,
@@ -183,6 +182,11 @@ export function createRefresher(deps: RefresherDeps) {
     return { secretSet: s.target.secretSet, ok: true, expiresAt: token.expiresAt };
   }
 
+  /** last_failure_info keeps one series per target: the previous failure's goes first. */
+  function dropLastFailureInfo(s: TargetState) {
+    if (s.lastFailure) metrics?.lastFailureInfo.remove({ ...s.labels, stage: s.lastFailure.stage, reason: s.lastFailure.reason });
+  }
+
   function recordFailure(s: TargetState, cause: unknown, log: Logger): TargetOutcome {
     const error = isRefreshError(cause)
       ? cause
@@ -192,7 +196,7 @@ export function createRefresher(deps: RefresherDeps) {
           retryable: true,
           cause,
         });
-    if (s.lastFailure) metrics?.lastFailureInfo.remove({ ...s.labels, stage: s.lastFailure.stage, reason: s.lastFailure.reason });
+    dropLastFailureInfo(s);
     s.lastFailure = error;
     s.consecutiveFailures++;
     metrics?.failures.inc({ ...s.labels, stage: error.stage, reason: error.reason });

@@ -8,7 +8,6 @@ export interface TargetState {
   target: TargetConfig;
   labels: TargetLabels;
   running: boolean;
-  lastSuccessAt?: number;
   expiresAt?: number;
   consecutiveFailures: number;
   lastFailure?: RefreshError;
