@@ -1,0 +1,79 @@
+// The one error the Kubernetes client and the pull-Secret writer throw. Like
+// RefreshError it says whether a retry can help; it also names where the call
+// went (scheme://host:port), the verb, the resource and the namespace, because
+// "forbidden" or "connection refused" is useless without them.
+import type { FailureReason } from '../errors/refresh-error.js';
+
+export type KubernetesErrorCode =
+  | 'ERR_KUBE_UNAUTHORIZED'
+  | 'ERR_KUBE_FORBIDDEN'
+  | 'ERR_KUBE_NOT_FOUND'
+  | 'ERR_KUBE_CONFLICT'
+  | 'ERR_KUBE_INVALID'
+  | 'ERR_KUBE_BAD_REQUEST'
+  | 'ERR_KUBE_RATE_LIMITED'
+  | 'ERR_KUBE_SERVER'
+  | 'ERR_KUBE_NETWORK'
+  | 'ERR_KUBE_TLS'
+  | 'ERR_KUBE_BAD_RESPONSE'
+  | 'ERR_KUBE_WRONG_SECRET_TYPE'
+  | 'ERR_KUBE_CONFIRM_MISMATCH';
+
+export type KubeVerb = 'get' | 'create' | 'update' | 'delete';
+
+export interface KubeCallSite {
+  /** scheme://host:port of the API server. */
+  endpoint: string;
+  verb: KubeVerb;
+  /** Plural resource with its API group, e.g. `secrets` or `leases.coordination.k8s.io`. */
+  resource: string;
+  namespace: string;
+  name?: string;
+}
+
+export interface KubernetesErrorOptions extends KubeCallSite {
+  code: KubernetesErrorCode;
+  reason: FailureReason;
+  retryable: boolean;
+  status?: number;
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+export class KubernetesError extends Error {
+  override name = 'KubernetesError';
+  readonly code: KubernetesErrorCode;
+  readonly reason: FailureReason;
+  readonly retryable: boolean;
+  readonly status?: number;
+  readonly retryAfterMs?: number;
+  readonly endpoint: string;
+  readonly verb: KubeVerb;
+  readonly resource: string;
+  readonly namespace: string;
+  readonly resourceName?: string;
+
+  constructor(message: string, options: KubernetesErrorOptions) {
+    super(message, { cause: options.cause });
+    this.code = options.code;
+    this.reason = options.reason;
+    this.retryable = options.retryable;
+    this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
+    this.endpoint = options.endpoint;
+    this.verb = options.verb;
+    this.resource = options.resource;
+    this.namespace = options.namespace;
+    this.resourceName = options.name;
+  }
+}
+
+export function isKubernetesError(value: unknown, code?: KubernetesErrorCode): value is KubernetesError {
+  return value instanceof KubernetesError && (code === undefined || value.code === code);
+}
+
+/** `update secrets "agents/ecr-pull" at https://10.0.0.1:443`, the prefix of every message. */
+export function describeCall(site: KubeCallSite): string {
+  const object = site.name ? `${site.namespace}/${site.name}` : `in namespace ${site.namespace}`;
+  return `Kubernetes ${site.verb} ${site.resource} "${object}" at ${site.endpoint}`;
+}

@@ -1,0 +1,31 @@
+// When this replica leads, as a pure function of what its Lease attempts
+// returned. A leader keeps leading only while its last successful renewal
+// *started* less than the renew deadline ago: others count the lease from
+// when they saw that renewal, which is later, so with renewDeadline <
+// leaseDuration we stop writing before anyone else may start.
+export interface LeaderState {
+  leading: boolean;
+  /** While leading: the moment leadership lapses unless a renewal succeeds first. */
+  deadlineAt?: number;
+}
+
+export type LeaseAttempt = 'acquired' | 'held-by-other' | 'failed';
+export type LeaderChange = 'started' | 'stopped' | undefined;
+
+export function afterAttempt(
+  state: LeaderState,
+  attempt: { outcome: LeaseAttempt; startedAt: number; now: number; renewDeadlineMs: number },
+): { state: LeaderState; change: LeaderChange } {
+  if (attempt.outcome === 'acquired') {
+    return { state: { leading: true, deadlineAt: attempt.startedAt + attempt.renewDeadlineMs }, change: state.leading ? undefined : 'started' };
+  }
+  // Someone else holds it: whatever we believed, we are not the leader.
+  if (attempt.outcome === 'held-by-other') return { state: { leading: false }, change: state.leading ? 'stopped' : undefined };
+  return afterDeadline(state, attempt.now);
+}
+
+/** A failed renewal, or the deadline timer firing, ends leadership only once the deadline has passed. */
+export function afterDeadline(state: LeaderState, now: number): { state: LeaderState; change: LeaderChange } {
+  if (state.leading && state.deadlineAt !== undefined && now >= state.deadlineAt) return { state: { leading: false }, change: 'stopped' };
+  return { state, change: undefined };
+}
