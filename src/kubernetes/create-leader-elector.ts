@@ -2,9 +2,9 @@
 // writing. Every retry period it tries to take or renew the Lease (writes
 // carry the resourceVersion read, so of two racing replicas the server lets
 // one win and answers the other 409); leadership starts and stops through
-// callbacks. A clean stop hands the Lease back at once.
+// callbacks. A clean stop hands the Lease back at once. The settings loader
+// has checked that retry period < renew deadline < lease duration.
 import type { Logger } from 'pino';
-import { ConfigError } from '../config/config-error.js';
 import type { Clock, TimerHandle, Timers } from '../schedule/clock.js';
 import type { KubeClient } from './create-kube-client.js';
 import { decideLease, releasedSpec, recordKey, type LeaseObject, type LeaseObservation } from './decide-lease.js';
@@ -41,7 +41,6 @@ export function createLeaderElector(deps: {
   onStoppedLeading?: () => void | Promise<void>;
 }): LeaderElector {
   const { client, settings: s, clock, timers } = deps;
-  checkTimings(s);
   const random = deps.random ?? Math.random;
   const key = { namespace: s.namespace, name: s.leaseName };
   const log = deps.logger.child({ lease: `${s.namespace}/${s.leaseName}`, identity: s.identity });
@@ -161,15 +160,4 @@ export function createLeaderElector(deps: {
     },
     isLeader: () => state.leading,
   };
-}
-
-function checkTimings(s: LeaderElectionSettings) {
-  const problems = [];
-  if (!(s.leaseDurationMs > s.renewDeadlineMs)) {
-    problems.push({ field: 'LEADER_ELECTION_RENEW_DEADLINE', message: 'must be shorter than LEADER_ELECTION_LEASE_DURATION, or two replicas could lead at once' });
-  }
-  if (!(s.renewDeadlineMs > 1.2 * s.retryPeriodMs)) {
-    problems.push({ field: 'LEADER_ELECTION_RETRY_PERIOD', message: 'must be well below LEADER_ELECTION_RENEW_DEADLINE (at most 1/1.2 of it), or one slow renewal ends leadership' });
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
 }

@@ -1,0 +1,139 @@
+// Leader election between replicas that share nothing but a real API server.
+// Short timings (lease 3 s, renew deadline 2 s, retry 0.5 s) keep it quick;
+// the rules are the same as with the defaults.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createLeaderElector, type LeaderElector } from '../../src/kubernetes/create-leader-elector.js';
+import type { KubeClient } from '../../src/kubernetes/create-kube-client.js';
+import { systemClock, systemTimers } from '../../src/schedule/clock.js';
+import { startKubeApiServer, type KubeApiServer } from '../support/kube/start-kube-api-server.js';
+import { captureLog } from '../support/capture-log.js';
+import { waitFor } from '../support/wait-for.js';
+import { clientFor } from './support/client-for.js';
+import { createNamespace, getJson, kubectlOk, serviceAccountWith } from './support/grant.js';
+
+const NS = 'ha';
+const TIMING = { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 500 };
+const LEASE_RULES = [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }];
+
+interface Replica {
+  identity: string;
+  elector: LeaderElector;
+  client: KubeClient;
+  started: number[];
+  stopped: number[];
+  log: ReturnType<typeof captureLog>;
+}
+
+let kube: KubeApiServer;
+let replicas: Replica[] = [];
+let leaseCount = 0;
+
+beforeAll(async () => {
+  kube = await startKubeApiServer();
+  await createNamespace(kube, NS);
+});
+afterEach(async () => {
+  await Promise.all(replicas.map((r) => r.elector.stop({ release: false })));
+  await Promise.all(replicas.map((r) => r.client.close()));
+  replicas = [];
+});
+afterAll(async () => {
+  await kube?.stop();
+});
+
+function replica(identity: string, leaseName: string, token?: string): Replica {
+  const client = clientFor(kube, token);
+  const log = captureLog('info');
+  const r: Replica = { identity, client, started: [], stopped: [], log, elector: undefined as unknown as LeaderElector };
+  r.elector = createLeaderElector({
+    client,
+    settings: { namespace: NS, leaseName, identity, ...TIMING },
+    clock: systemClock,
+    timers: systemTimers,
+    logger: log.logger,
+    onStartedLeading: () => r.started.push(Date.now()),
+    onStoppedLeading: () => void r.stopped.push(Date.now()),
+  });
+  replicas.push(r);
+  return r;
+}
+
+const leaders = () => replicas.filter((r) => r.elector.isLeader());
+const holderOf = async (lease: string) => (await getJson<{ spec: { holderIdentity?: string; leaseTransitions?: number } }>(kube, ['lease', '-n', NS, lease])).spec;
+
+async function oneLeader(what: string): Promise<Replica> {
+  return waitFor(() => (leaders().length === 1 ? leaders()[0] : undefined), { what, timeoutMs: 10_000, intervalMs: 50 });
+}
+
+describe('leader election on a real API server', () => {
+  it('two replicas on one Lease: exactly one leads, steadily, and the Lease names it', async () => {
+    const lease = `lease-${++leaseCount}`;
+    const [a, b] = [replica('pod-a', lease), replica('pod-b', lease)];
+    a.elector.start();
+    b.elector.start();
+    const leader = await oneLeader('a leader');
+    for (let i = 0; i < 30; i++) {
+      expect(leaders().map((r) => r.identity)).toEqual([leader.identity]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect((await holderOf(lease)).holderIdentity).toBe(leader.identity);
+    expect(a.started.length + b.started.length).toBe(1);
+    expect(a.stopped.length + b.stopped.length).toBe(0);
+  });
+
+  it('when the leader dies without releasing, the standby leads once the lease has run out', async () => {
+    const lease = `lease-${++leaseCount}`;
+    const a = replica('pod-a', lease);
+    a.elector.start();
+    await oneLeader('pod-a leading');
+    const b = replica('pod-b', lease);
+    b.elector.start();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const killedAt = Date.now();
+    await a.elector.stop({ release: false });
+    await waitFor(() => b.elector.isLeader(), { what: 'pod-b leading', timeoutMs: 10_000, intervalMs: 20 });
+    const failoverMs = b.started[0]! - killedAt;
+    console.log(`failover after a leader died: ${failoverMs} ms (lease duration ${TIMING.leaseDurationMs} ms)`);
+    // It waited for the lease to run out (at least a lease less one retry), and took over within a lease plus two looks.
+    expect(failoverMs).toBeGreaterThanOrEqual(TIMING.leaseDurationMs - TIMING.retryPeriodMs);
+    expect(failoverMs).toBeLessThanOrEqual(TIMING.leaseDurationMs + 2 * 1.2 * TIMING.retryPeriodMs + 500);
+    expect((await holderOf(lease)).holderIdentity).toBe('pod-b');
+  });
+
+  it('a clean stop releases the Lease and the standby takes over at once', async () => {
+    const lease = `lease-${++leaseCount}`;
+    const a = replica('pod-a', lease);
+    a.elector.start();
+    await oneLeader('pod-a leading');
+    const b = replica('pod-b', lease);
+    b.elector.start();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const stoppedAt = Date.now();
+    await a.elector.stop();
+    await waitFor(() => b.elector.isLeader(), { what: 'pod-b leading', timeoutMs: 10_000, intervalMs: 20 });
+    const handoverMs = b.started[0]! - stoppedAt;
+    console.log(`hand-over after a clean stop: ${handoverMs} ms`);
+    expect(handoverMs).toBeLessThan(TIMING.leaseDurationMs / 2);
+    expect(a.stopped).toHaveLength(1);
+    expect(a.log.entries().map((e) => e.msg)).toContain('released the lease');
+    expect(await holderOf(lease)).toMatchObject({ holderIdentity: 'pod-b', leaseTransitions: 1 });
+  });
+
+  it('a leader that cannot renew stops leading before the lease can have run out for the standby', async () => {
+    const lease = `lease-${++leaseCount}`;
+    const a = replica('pod-a', lease, await serviceAccountWith(kube, NS, 'elector-a', LEASE_RULES));
+    a.elector.start();
+    await oneLeader('pod-a leading');
+    const b = replica('pod-b', lease, await serviceAccountWith(kube, NS, 'elector-b', LEASE_RULES));
+    b.elector.start();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // Take pod-a's update permission away: it still reads the Lease, but its renewals are refused with 403.
+    const readOnly = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'elector-a', namespace: NS }, rules: [{ ...LEASE_RULES[0]!, verbs: ['get'] }] };
+    await kubectlOk(kube, ['apply', '-f', '-'], JSON.stringify(readOnly));
+    await waitFor(() => b.elector.isLeader(), { what: 'pod-b leading', timeoutMs: 15_000, intervalMs: 20 });
+    expect(a.stopped).toHaveLength(1);
+    expect(a.stopped[0]!).toBeLessThan(b.started[0]!);
+    const refusal = a.log.entries().find((e) => e.msg === 'lease renewal failed');
+    expect((refusal?.err as { message?: string } | undefined)?.message).toContain('{apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["update"]}');
+  });
+});
