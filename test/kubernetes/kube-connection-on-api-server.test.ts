@@ -12,6 +12,7 @@ import { writePullSecret } from '../../src/kubernetes/write-pull-secret.js';
 import { startKubeApiServer, type KubeApiServer } from '../support/kube/start-kube-api-server.js';
 import { freePort } from '../support/free-port.js';
 import { createNamespace, getJson, serviceAccountWith } from './support/grant.js';
+import { failure } from './support/failure.js';
 import { registryEntry, testToken } from './support/test-token.js';
 
 const NS = 'conn';
@@ -41,15 +42,6 @@ async function writesAs(c: KubeClient, name: string, n: number) {
   await writePullSecret({ client: c, target: { namespace: NS, name }, token: testToken(n) });
   const secret = await getJson<{ data: Record<string, string> }>(kube, ['secret', '-n', NS, name]);
   expect(registryEntry(secret).password).toBe(testToken(n).password);
-}
-
-async function failure(promise: Promise<unknown>): Promise<KubernetesError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as KubernetesError;
-  }
-  throw new Error('expected a failure');
 }
 
 function serviceAccountDir(token: string, namespace = NS) {
@@ -88,7 +80,7 @@ describe('reaching a real API server', () => {
     const dir = serviceAccountDir('not-a-valid-token');
     let now = Date.now();
     const c = client(loadKubeConnection({ serviceAccountDir: dir, serviceHost: url.hostname, servicePort: url.port }, { clock: { now: () => now } }));
-    const rejected = await failure(writePullSecret({ client: c, target: { namespace: NS, name: 'rotated' }, token: testToken(4) }));
+    const rejected = await failure<KubernetesError>(writePullSecret({ client: c, target: { namespace: NS, name: 'rotated' }, token: testToken(4) }));
     expect(rejected).toMatchObject({ code: 'ERR_KUBE_UNAUTHORIZED', status: 401, retryable: false });
     writeFileSync(join(dir, 'token'), await serviceAccountWith(kube, NS, 'rotated', SECRET_RULES));
     now += 60_000;
@@ -97,7 +89,7 @@ describe('reaching a real API server', () => {
 
   it('refuses a server certificate from an unknown CA as a permanent error that says which setting to check', async () => {
     const connection = { ...loadKubeConnection({ kubeconfig: kube.adminKubeconfig }), caPem: undefined };
-    const error = await failure(client(connection).send({ verb: 'get', apiVersion: 'v1', plural: 'secrets', namespace: NS, name: 'x' }));
+    const error = await failure<KubernetesError>(client(connection).send({ verb: 'get', apiVersion: 'v1', plural: 'secrets', namespace: NS, name: 'x' }));
     expect(error).toMatchObject({ code: 'ERR_KUBE_TLS', retryable: false });
     expect(error.message).toContain(`at ${new URL(kube.url).origin} failed: the server's TLS certificate was not accepted`);
   });
@@ -105,7 +97,7 @@ describe('reaching a real API server', () => {
   it('names the endpoint it tried when nothing listens there, as a retryable error', async () => {
     const port = await freePort();
     const connection = { ...loadKubeConnection({ kubeconfig: kube.adminKubeconfig }), server: `https://127.0.0.1:${port}`, endpoint: `https://127.0.0.1:${port}` };
-    const error = await failure(client(connection).send({ verb: 'get', apiVersion: 'v1', plural: 'secrets', namespace: NS, name: 'x' }));
+    const error = await failure<KubernetesError>(client(connection).send({ verb: 'get', apiVersion: 'v1', plural: 'secrets', namespace: NS, name: 'x' }));
     expect(error).toMatchObject({ code: 'ERR_KUBE_NETWORK', retryable: true, reason: 'connection_error' });
     expect(error.message).toBe(`Kubernetes get secrets "conn/x" at https://127.0.0.1:${port} failed: connection error (ECONNREFUSED)`);
   });

@@ -65,6 +65,20 @@ async function oneLeader(what: string): Promise<Replica> {
   return waitFor(() => (leaders().length === 1 ? leaders()[0] : undefined), { what, timeoutMs: 10_000, intervalMs: 50 });
 }
 
+/** pod-a leading and pod-b standing by on a fresh Lease, pod-b having watched a few renewals. */
+async function leaderAndStandby(tokens: { a?: string; b?: string } = {}) {
+  const lease = `lease-${++leaseCount}`;
+  const a = replica('pod-a', lease, tokens.a);
+  a.elector.start();
+  await oneLeader('pod-a leading');
+  const b = replica('pod-b', lease, tokens.b);
+  b.elector.start();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  return { lease, a, b };
+}
+
+const leads = (r: Replica) => waitFor(() => r.elector.isLeader(), { what: `${r.identity} leading`, timeoutMs: 15_000, intervalMs: 20 });
+
 describe('leader election on a real API server', () => {
   it('two replicas on one Lease: exactly one leads, steadily, and the Lease names it', async () => {
     const lease = `lease-${++leaseCount}`;
@@ -82,16 +96,10 @@ describe('leader election on a real API server', () => {
   });
 
   it('when the leader dies without releasing, the standby leads once the lease has run out', async () => {
-    const lease = `lease-${++leaseCount}`;
-    const a = replica('pod-a', lease);
-    a.elector.start();
-    await oneLeader('pod-a leading');
-    const b = replica('pod-b', lease);
-    b.elector.start();
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const { lease, a, b } = await leaderAndStandby();
     const killedAt = Date.now();
     await a.elector.stop({ release: false });
-    await waitFor(() => b.elector.isLeader(), { what: 'pod-b leading', timeoutMs: 10_000, intervalMs: 20 });
+    await leads(b);
     const failoverMs = b.started[0]! - killedAt;
     console.log(`failover after a leader died: ${failoverMs} ms (lease duration ${TIMING.leaseDurationMs} ms)`);
     // It waited for the lease to run out (at least a lease less one retry), and took over within a lease plus two looks.
@@ -101,16 +109,10 @@ describe('leader election on a real API server', () => {
   });
 
   it('a clean stop releases the Lease and the standby takes over at once', async () => {
-    const lease = `lease-${++leaseCount}`;
-    const a = replica('pod-a', lease);
-    a.elector.start();
-    await oneLeader('pod-a leading');
-    const b = replica('pod-b', lease);
-    b.elector.start();
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const { lease, a, b } = await leaderAndStandby();
     const stoppedAt = Date.now();
     await a.elector.stop();
-    await waitFor(() => b.elector.isLeader(), { what: 'pod-b leading', timeoutMs: 10_000, intervalMs: 20 });
+    await leads(b);
     const handoverMs = b.started[0]! - stoppedAt;
     console.log(`hand-over after a clean stop: ${handoverMs} ms`);
     expect(handoverMs).toBeLessThan(TIMING.leaseDurationMs / 2);
@@ -120,17 +122,12 @@ describe('leader election on a real API server', () => {
   });
 
   it('a leader that cannot renew stops leading before the lease can have run out for the standby', async () => {
-    const lease = `lease-${++leaseCount}`;
-    const a = replica('pod-a', lease, await serviceAccountWith(kube, NS, 'elector-a', LEASE_RULES));
-    a.elector.start();
-    await oneLeader('pod-a leading');
-    const b = replica('pod-b', lease, await serviceAccountWith(kube, NS, 'elector-b', LEASE_RULES));
-    b.elector.start();
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const tokens = { a: await serviceAccountWith(kube, NS, 'elector-a', LEASE_RULES), b: await serviceAccountWith(kube, NS, 'elector-b', LEASE_RULES) };
+    const { a, b } = await leaderAndStandby(tokens);
     // Take pod-a's update permission away: it still reads the Lease, but its renewals are refused with 403.
     const readOnly = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'elector-a', namespace: NS }, rules: [{ ...LEASE_RULES[0]!, verbs: ['get'] }] };
     await kubectlOk(kube, ['apply', '-f', '-'], JSON.stringify(readOnly));
-    await waitFor(() => b.elector.isLeader(), { what: 'pod-b leading', timeoutMs: 15_000, intervalMs: 20 });
+    await leads(b);
     expect(a.stopped).toHaveLength(1);
     expect(a.stopped[0]!).toBeLessThan(b.started[0]!);
     const refusal = a.log.entries().find((e) => e.msg === 'lease renewal failed');

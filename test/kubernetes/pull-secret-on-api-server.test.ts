@@ -9,6 +9,7 @@ import type { KubernetesError } from '../../src/kubernetes/kubernetes-error.js';
 import { startKubeApiServer, type KubeApiServer } from '../support/kube/start-kube-api-server.js';
 import { clientFor } from './support/client-for.js';
 import { createNamespace, getJson, kubectlOk, serviceAccountWith } from './support/grant.js';
+import { failure } from './support/failure.js';
 import { registryEntry, testToken } from './support/test-token.js';
 
 interface Secret {
@@ -30,15 +31,6 @@ afterAll(async () => {
   await admin?.close();
   await kube?.stop();
 });
-
-async function failure(promise: Promise<unknown>): Promise<KubernetesError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as KubernetesError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('writePullSecret on a real API server', () => {
   it('creates the Secret, then updates it in place with the next token', async () => {
@@ -79,7 +71,7 @@ describe('writePullSecret on a real API server', () => {
     const before = await getJson<Secret>(kube, ['secret', '-n', NS, 'app-config']);
     const target = { namespace: NS, name: 'app-config' };
     expect(await planPullSecret(admin, target)).toEqual({ action: 'refuse', problem: 'it has type "Opaque", not kubernetes.io/dockerconfigjson' });
-    const error = await failure(writePullSecret({ client: admin, target, token: testToken(4) }));
+    const error = await failure<KubernetesError>(writePullSecret({ client: admin, target, token: testToken(4) }));
     expect(error).toMatchObject({ code: 'ERR_KUBE_WRONG_SECRET_TYPE', retryable: false });
     expect(error.message).toContain('kubectl delete secret -n agents app-config');
     const after = await getJson<Secret>(kube, ['secret', '-n', NS, 'app-config']);
@@ -125,7 +117,7 @@ describe('writePullSecret on a real API server', () => {
     const target = { namespace: NS, name: 'limited' };
     try {
       await writePullSecret({ client: limited, target, token: testToken(8) });
-      const error = await failure(writePullSecret({ client: limited, target, token: testToken(9) }));
+      const error = await failure<KubernetesError>(writePullSecret({ client: limited, target, token: testToken(9) }));
       expect(error).toMatchObject({ code: 'ERR_KUBE_FORBIDDEN', status: 403, retryable: false, verb: 'update', resource: 'secrets', namespace: NS });
       expect(error.message).toContain(`Kubernetes update secrets "agents/limited" at ${admin.endpoint} answered HTTP 403`);
       expect(error.message).toContain('the rule {apiGroups: [""], resources: ["secrets"], verbs: ["update"]}');
@@ -136,7 +128,7 @@ describe('writePullSecret on a real API server', () => {
   });
 
   it('says to check the namespace when it does not exist', async () => {
-    const error = await failure(writePullSecret({ client: admin, target: { namespace: 'nowhere', name: 'x' }, token: testToken(10) }));
+    const error = await failure<KubernetesError>(writePullSecret({ client: admin, target: { namespace: 'nowhere', name: 'x' }, token: testToken(10) }));
     expect(error).toMatchObject({ code: 'ERR_KUBE_NOT_FOUND', retryable: false, verb: 'create' });
     expect(error.message).toContain('check that namespace "nowhere" exists');
   });
@@ -147,7 +139,7 @@ describe('writePullSecret on a real API server', () => {
     await writePullSecret({ client: admin, target, token });
     const other = Buffer.from(JSON.stringify({ auths: { [token.registryHost]: { username: 'AWS', password: 'other', auth: 'QVdTOm90aGVy' } } })).toString('base64');
     await kubectlOk(kube, ['patch', 'secret', '-n', NS, 'overwritten', '--type=merge', '-p', JSON.stringify({ data: { '.dockerconfigjson': other } })]);
-    const error = await failure(confirmPullSecret({ client: admin, target, token }));
+    const error = await failure<KubernetesError>(confirmPullSecret({ client: admin, target, token }));
     expect(error).toMatchObject({ code: 'ERR_KUBE_CONFIRM_MISMATCH', retryable: true });
     expect(error.message).toContain(`the entry for ${token.registryHost} holds another credential`);
     expect(error.message).not.toContain(token.password);
