@@ -9,11 +9,9 @@ export function foreignSecretProblem(secret: SecretObject | undefined): string |
   return `it has type "${secret.type ?? 'Opaque'}", not ${DOCKER_CONFIG_JSON_TYPE}`;
 }
 
-export function refuseForeignSecret(secret: SecretObject | undefined, target: PullSecretTarget, endpoint: string): void {
-  const problem = foreignSecretProblem(secret);
-  if (!problem) return;
+export function foreignSecretError(target: PullSecretTarget, endpoint: string, problem: string): KubernetesError {
   const { namespace, name } = target;
-  throw new KubernetesError(
+  return new KubernetesError(
     `Secret ${namespace}/${name} at ${endpoint} is not written: ${problem}, and it is left untouched. ` +
       `Point the target at another name, or delete that Secret (kubectl delete secret -n ${namespace} ${name}) if nothing needs it`,
     { code: 'ERR_KUBE_WRONG_SECRET_TYPE', reason: 'config', retryable: false, endpoint, verb: 'update', resource: 'secrets', namespace, name },

@@ -7,7 +7,7 @@ import type { KubeClient } from './create-kube-client.js';
 import { buildPullSecret, type PullSecretTarget, type SecretObject } from './build-pull-secret.js';
 import { getSecret } from './get-secret.js';
 import { isKubernetesError } from './kubernetes-error.js';
-import { refuseForeignSecret } from './refuse-foreign-secret.js';
+import { foreignSecretError, foreignSecretProblem } from './refuse-foreign-secret.js';
 
 export const MAX_WRITE_ATTEMPTS = 5;
 
@@ -28,7 +28,8 @@ export async function writePullSecret(deps: {
   const maxAttempts = deps.maxAttempts ?? MAX_WRITE_ATTEMPTS;
   for (let attempt = 1; ; attempt++) {
     const existing = await getSecret(client, target);
-    refuseForeignSecret(existing, target, client.endpoint);
+    const problem = foreignSecretProblem(existing);
+    if (problem) throw foreignSecretError(target, client.endpoint, problem);
     const body = buildPullSecret(target, token, existing);
     try {
       const saved = existing
