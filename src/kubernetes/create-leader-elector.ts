@@ -25,6 +25,8 @@ export interface LeaderElector {
   /** Stops trying; `release` (the default) clears the holder so a standby takes over at once. */
   stop(options?: { release?: boolean }): Promise<void>;
   isLeader(): boolean;
+  /** The holder seen by the last attempt (this replica when leading); undefined while the Lease cannot be read. */
+  holder(): string | undefined;
 }
 
 const LEASES = { apiVersion: 'coordination.k8s.io/v1', plural: 'leases' } as const;
@@ -86,6 +88,7 @@ export function createLeaderElector(deps: {
       return 'acquired';
     } catch (error) {
       failures++;
+      holder = undefined;
       // A 409 is the normal loss of a race; anything else is worth a line (the first, or any while leading).
       if (!isKubernetesError(error, 'ERR_KUBE_CONFLICT') && (failures === 1 || state.leading)) {
         log.warn({ err: error, failures }, state.leading ? 'lease renewal failed' : 'lease acquisition failed');
@@ -159,5 +162,6 @@ export function createLeaderElector(deps: {
       if (options.release ?? true) await release();
     },
     isLeader: () => state.leading,
+    holder: () => holder,
   };
 }

@@ -91,6 +91,8 @@ describe('leader election on a real API server', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect((await holderOf(lease)).holderIdentity).toBe(leader.identity);
+    // Each knows who leads: what a standby's readiness rests on.
+    expect([a.elector.holder(), b.elector.holder()]).toEqual([leader.identity, leader.identity]);
     expect(a.started.length + b.started.length).toBe(1);
     expect(a.stopped.length + b.stopped.length).toBe(0);
   });
