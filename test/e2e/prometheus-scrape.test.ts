@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEcrStandIn, type EcrStandIn } from '../../stand-ins/ecr-stand-in.js';
 import { startSecretsApiStandIn, type SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
-import { findTool } from '../alerts/support/find-tool.js';
+import { findTool } from '../support/find-tool.js';
 import { createProcessTracker, type TrackedProcess } from '../support/create-process-tracker.js';
 import type { PrometheusAlert, PrometheusApi } from '../support/create-prometheus-api.js';
 import { ensureBuilt, ROOT } from '../support/ensure-built.js';
