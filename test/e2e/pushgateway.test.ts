@@ -9,16 +9,14 @@
 // Tokens here live 120 s; the rules are rendered with `< 14400` -> `< 150`
 // (so every token counts as expiring and the alert must fire for both sets,
 // the failed one included), `< 3600` -> `< 60`, and `for: 2s`.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEcrStandIn, type EcrStandIn } from '../../stand-ins/ecr-stand-in.js';
-import { startSecretsApiStandIn, type SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
-import { createProcessTracker } from '../support/create-process-tracker.js';
-import { ensureBuilt, ROOT } from '../support/ensure-built.js';
+import { describe, expect, it } from 'vitest';
+import type { SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
+import type { BuiltCli } from '../support/create-built-cli.js';
+import type { ProcessTracker } from '../support/create-process-tracker.js';
 import { freePort } from '../support/free-port.js';
-import { refresherEnv } from '../support/refresher-env.js';
+import { systemTest } from '../support/system-test.js';
 import { renderFastAlertRules } from '../support/render-fast-alert-rules.js';
 import { startPrometheus } from '../support/start-prometheus.js';
 import { startPushgateway, type PushgatewayGroup, type RunningPushgateway } from '../support/start-pushgateway.js';
@@ -29,20 +27,20 @@ const SET_A = 'ecr-e2e-push-a';
 const SET_B = 'ecr-e2e-push-b';
 const REGISTRY = '123456789012/us-east-1';
 
-const tracker = createProcessTracker();
-const dir = mkdtempSync(join(tmpdir(), 'ecr-token-refresher-e2e-push-'));
-let cli: string;
-let ecr: EcrStandIn | undefined;
+systemTest.override({ standInOptions: { ecr: { tokenLifetimeSeconds: 120 }, api: { provisioningDelayMs: 100 } } });
+let tracker: ProcessTracker;
+let dir: string;
+let configFile: string;
+let cli: BuiltCli;
+let cliEnv: (extra: Record<string, string>) => NodeJS.ProcessEnv;
 let api: SecretsApiStandIn | undefined;
 let gatewayStarting: Promise<RunningPushgateway> | undefined;
 /** Started by the first test that needs it, so a missing tool fails that test by name. */
 const startedGateway = () => (gatewayStarting ??= startPushgateway(tracker));
-const configFile = join(dir, 'config.yaml');
 
-beforeAll(async () => {
-  cli = await ensureBuilt();
-  ecr = await startEcrStandIn({ tokenLifetimeSeconds: 120 });
-  api = await startSecretsApiStandIn({ provisioningDelayMs: 100 });
+systemTest.beforeAll(({ processes, home, cli: builtCli, cliEnv: envFor, api: apiStandIn }) => {
+  [tracker, dir, cli, cliEnv, api] = [processes, home, builtCli, envFor, apiStandIn];
+  configFile = join(dir, 'config.yaml');
   writeFileSync(
     configFile,
     ['awsRegion: us-east-1', 'targets:', ...[SET_A, SET_B].flatMap((s) => [`  - secretSet: ${s}`, `    registryId: "123456789012"`]), ''].join(
@@ -51,23 +49,10 @@ beforeAll(async () => {
   );
 }, 60_000);
 
-afterAll(async () => {
-  await tracker.stopAll();
-  await ecr?.close();
-  await api?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
 /** Runs `node dist/cli.js --once --config <file>`; a run that outlives timeoutMs is killed and fails the test. */
 async function runOnce(pushgatewayUrl: string, timeoutMs = 30_000) {
-  const run = tracker.start(process.execPath, [cli, '--once', '--config', configFile], {
-    cwd: ROOT,
-    env: refresherEnv({
-      ecr: ecr!,
-      api: api!,
-      home: dir,
-      extra: { PUSHGATEWAY_URL: pushgatewayUrl, RETRY_INITIAL_DELAY: '1s', CONFIRM_TIMEOUT: '10s', REQUEST_TIMEOUT: '5s' },
-    }),
+  const run = cli.start(['--once', '--config', configFile], {
+    env: cliEnv({ PUSHGATEWAY_URL: pushgatewayUrl, RETRY_INITIAL_DELAY: '1s', CONFIRM_TIMEOUT: '10s', REQUEST_TIMEOUT: '5s' }),
   });
   const timer = setTimeout(() => void run.stop(1_000), timeoutMs);
   const { code, signal } = await run.exited;

@@ -52,7 +52,7 @@ describe('system-test fixtures', () => {
 
     expect(report.home.startsWith(TEMP_HOME_PREFIX)).toBe(true);
     expect(existsSync(report.home)).toBe(false);
-    expect(report.urls).toHaveLength(2);
+    expect(report.urls).toHaveLength(4);
     for (const url of report.urls) expect(await refusesConnections(url), url).toBe(true);
     expect(report.pids).toHaveLength(3);
     await expect.poll(() => report.pids.filter(alive), { timeout: 5_000 }).toEqual([]);

@@ -4,7 +4,8 @@
 // the file ends: stand-ins closed, HOME removed, every process still running
 // stopped with its whole group. Stand-in options are set per file with
 // `systemTest.override({ standInOptions: { ecr: {...}, api: {...} } })` at the
-// top level of the file.
+// top level of the file; a test that needs stand-ins of its own calls
+// `startStandIns(options)`, whose pair is closed when that test ends.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +47,19 @@ export const systemTest = test
     const api = await startSecretsApiStandIn(standInOptions.api);
     onCleanup(() => api.close());
     return api;
+  })
+  .extend('startStandIns', async ({}, { onCleanup }) => {
+    const started: Array<{ close(): Promise<void> }> = [];
+    onCleanup(async () => {
+      await Promise.all(started.map((standIn) => standIn.close()));
+    });
+    return async (options: StandInOptions = {}) => {
+      const ecr = await startEcrStandIn(options.ecr);
+      started.push(ecr);
+      const api = await startSecretsApiStandIn(options.api);
+      started.push(api);
+      return { ecr, api };
+    };
   })
   /** The refresher's environment against this file's stand-ins and HOME, plus `extra`. */
   .extend('cliEnv', { scope: 'file' }, ({ ecr, api, home }) => (extra: Record<string, string> = {}) => refresherEnv({ ecr, api, home, extra }));

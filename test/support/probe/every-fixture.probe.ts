@@ -12,9 +12,10 @@ systemTest.afterAll(() => {
   writeFileSync(process.env.FIXTURE_PROBE_REPORT!, JSON.stringify(report));
 });
 
-systemTest('uses every fixture and leaves processes running', async ({ home, ecr, api, cli, cliEnv, processes }) => {
+systemTest('uses every fixture and leaves processes running', async ({ home, ecr, api, cli, cliEnv, processes, startStandIns }) => {
   report.home = home;
-  report.urls = [ecr.url, api.url];
+  const own = await startStandIns();
+  report.urls = [ecr.url, api.url, own.ecr.url, own.api.url];
   const daemon = cli.start([], { env: cliEnv({ PCC_SECRET_SET: 'probe-set', REFRESH_SCHEDULE: '0 0 1 1 *' }) });
   await waitFor(() => daemon.logEntries().find((e) => e.msg === 'ecr-token-refresher started'), {
     what: `the daemon's start-up line (stderr: ${daemon.stderr().slice(-300)})`,
