@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { EcrStandIn } from '../../stand-ins/ecr-stand-in.js';
 import type { SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
 import type { TrackedProcess } from '../support/create-process-tracker.js';
+import { FAST_DAEMON_ENV } from '../support/fast-daemon-env.js';
 import { systemTest } from '../support/system-test.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -60,12 +61,7 @@ systemTest.beforeAll(async ({ cli, cliEnv, ecr: ecrStandIn, api: apiStandIn }) =
       PCC_SECRET_SET: SECRET_SET,
       ECR_REGISTRY_ID: '123456789012',
       ALERT_WEBHOOK_URL: webhookUrl,
-      REFRESH_SCHEDULE: '*/5 * * * * *',
-      REFRESH_MARGIN: '30s',
-      RETRY_INITIAL_DELAY: '1s',
-      RETRY_MAX_DELAY: '3s',
-      CONFIRM_TIMEOUT: '10s',
-      REQUEST_TIMEOUT: '5s',
+      ...FAST_DAEMON_ENV,
     }),
   });
   await waitFor(

@@ -17,6 +17,7 @@ import { findTool } from '../support/find-tool.js';
 import type { BuiltCli } from '../support/create-built-cli.js';
 import type { ProcessTracker, TrackedProcess } from '../support/create-process-tracker.js';
 import type { PrometheusAlert, PrometheusApi } from '../support/create-prometheus-api.js';
+import { FAST_DAEMON_ENV } from '../support/fast-daemon-env.js';
 import { systemTest } from '../support/system-test.js';
 import { renderFastAlertRules } from '../support/render-fast-alert-rules.js';
 import { startPrometheus } from '../support/start-prometheus.js';
@@ -47,12 +48,7 @@ async function startEverything(fixtures: { cli: BuiltCli; cliEnv: (extra: Record
     env: cliEnv({
       PCC_SECRET_SET: SECRET_SET,
       ECR_REGISTRY_ID: '123456789012',
-      REFRESH_SCHEDULE: '*/5 * * * * *',
-      REFRESH_MARGIN: '30s',
-      RETRY_INITIAL_DELAY: '1s',
-      RETRY_MAX_DELAY: '3s',
-      CONFIRM_TIMEOUT: '10s',
-      REQUEST_TIMEOUT: '5s',
+      ...FAST_DAEMON_ENV,
     }),
   });
   daemon = spawned;

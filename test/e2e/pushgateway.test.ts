@@ -16,6 +16,7 @@ import type { SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js'
 import type { BuiltCli } from '../support/create-built-cli.js';
 import type { ProcessTracker } from '../support/create-process-tracker.js';
 import { freePort } from '../support/free-port.js';
+import { hasSeries, metricValue } from '../support/metric-value.js';
 import { systemTest } from '../support/system-test.js';
 import { renderFastAlertRules } from '../support/render-fast-alert-rules.js';
 import { startPrometheus } from '../support/start-prometheus.js';
@@ -68,9 +69,10 @@ function group(groups: PushgatewayGroup[], secretSet?: string): PushgatewayGroup
   return found;
 }
 
-function sample(g: PushgatewayGroup, name: string, labels: Record<string, string> = {}): number | undefined {
-  const metric = g.families[name]?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels[k] === v));
-  return metric?.value === undefined ? undefined : Number(metric.value);
+/** A series the group must hold (absent fails the test, it does not read as 0), summed like PromQL's sum(). */
+async function sample(g: PushgatewayGroup, name: string, labels: Record<string, string> = {}): Promise<number> {
+  expect(await hasSeries(g, name, labels), `${name} ${JSON.stringify(labels)} in group ${JSON.stringify(g.labels)}`).toBe(true);
+  return metricValue(g, name, labels);
 }
 
 describe('one-shot runs pushing to a real Pushgateway', () => {
@@ -89,18 +91,18 @@ describe('one-shot runs pushing to a real Pushgateway', () => {
     const now = Date.now() / 1000;
     for (const set of [SET_A, SET_B]) {
       const g = group(groups, set);
-      expect(sample(g, 'ecr_token_refresher_last_success_timestamp_seconds', { registry: REGISTRY })).toBeGreaterThan(now - 60);
-      const expiry = sample(g, 'ecr_token_refresher_token_expiry_timestamp_seconds', { registry: REGISTRY });
+      expect(await sample(g, 'ecr_token_refresher_last_success_timestamp_seconds', { registry: REGISTRY })).toBeGreaterThan(now - 60);
+      const expiry = await sample(g, 'ecr_token_refresher_token_expiry_timestamp_seconds', { registry: REGISTRY });
       expect(expiry).toBeGreaterThan(now + 60);
       expect(expiry).toBeLessThan(now + 121);
-      expect(sample(g, 'ecr_token_refresher_consecutive_failures')).toBe(0);
-      expect(sample(g, 'ecr_token_refresher_target_info')).toBe(1);
+      expect(await sample(g, 'ecr_token_refresher_consecutive_failures')).toBe(0);
+      expect(await sample(g, 'ecr_token_refresher_target_info')).toBe(1);
       expect(Object.keys(g.families).filter((name) => name.startsWith('ecr_token_refresher_ecr_request'))).toEqual([]);
     }
     const shared = group(groups, undefined);
     expect(shared.families.ecr_token_refresher_ecr_request_duration_seconds?.type).toBe('HISTOGRAM');
     expect(shared.families.ecr_token_refresher_secrets_api_request_duration_seconds?.type).toBe('HISTOGRAM');
-    expect(sample(shared, 'ecr_token_refresher_build_info')).toBe(1);
+    expect(await sample(shared, 'ecr_token_refresher_build_info')).toBe(1);
 
     const pushedNames = groups.flatMap((g) => Object.keys(g.families));
     expect(pushedNames.filter((name) => /^(process_|nodejs_)/.test(name))).toEqual([]);
@@ -111,9 +113,9 @@ describe('one-shot runs pushing to a real Pushgateway', () => {
   it('exits 1 when one set fails, keeps its last token expiry, and the expiry alerts still evaluate it', async () => {
     const gateway = await startedGateway();
     const before = group(await gateway.groups(), SET_B);
-    const expiryBefore = sample(before, 'ecr_token_refresher_token_expiry_timestamp_seconds');
+    const expiryBefore = await sample(before, 'ecr_token_refresher_token_expiry_timestamp_seconds');
     expect(expiryBefore).toBeDefined();
-    const lastSuccessBefore = sample(before, 'ecr_token_refresher_last_success_timestamp_seconds');
+    const lastSuccessBefore = await sample(before, 'ecr_token_refresher_last_success_timestamp_seconds');
 
     api!.setProvisioning(SET_B, { outcome: 'failed', errorMessage: 'image pull secret rejected' });
     let run;
@@ -127,15 +129,15 @@ describe('one-shot runs pushing to a real Pushgateway', () => {
 
     const groups = await gateway.groups();
     const b = group(groups, SET_B);
-    expect(sample(b, 'ecr_token_refresher_consecutive_failures')).toBeGreaterThanOrEqual(1);
-    expect(sample(b, 'ecr_token_refresher_last_failure_info', { stage: 'confirm', reason: 'provisioning_failed' })).toBe(1);
-    expect(sample(b, 'ecr_token_refresher_at_risk')).toBe(1);
-    expect(sample(b, 'ecr_token_refresher_secret_ready')).toBe(0);
+    expect(await sample(b, 'ecr_token_refresher_consecutive_failures')).toBeGreaterThanOrEqual(1);
+    expect(await sample(b, 'ecr_token_refresher_last_failure_info', { stage: 'confirm', reason: 'provisioning_failed' })).toBe(1);
+    expect(await sample(b, 'ecr_token_refresher_at_risk')).toBe(1);
+    expect(await sample(b, 'ecr_token_refresher_secret_ready')).toBe(0);
     // The token the earlier run pushed is still the one in the set: its expiry stays.
-    expect(sample(b, 'ecr_token_refresher_token_expiry_timestamp_seconds')).toBe(expiryBefore);
-    expect(sample(b, 'ecr_token_refresher_last_success_timestamp_seconds')).toBe(lastSuccessBefore);
+    expect(await sample(b, 'ecr_token_refresher_token_expiry_timestamp_seconds')).toBe(expiryBefore);
+    expect(await sample(b, 'ecr_token_refresher_last_success_timestamp_seconds')).toBe(lastSuccessBefore);
     const a = group(groups, SET_A);
-    expect(sample(a, 'ecr_token_refresher_token_expiry_timestamp_seconds')).toBeGreaterThanOrEqual(expiryBefore!);
+    expect(await sample(a, 'ecr_token_refresher_token_expiry_timestamp_seconds')).toBeGreaterThanOrEqual(expiryBefore!);
     expect(a.families.ecr_token_refresher_last_failure_info).toBeUndefined();
 
     // A real Prometheus scraping the gateway (honor_labels) with the shipped rules.
