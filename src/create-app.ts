@@ -6,13 +6,18 @@ import type { DestinationStream } from 'pino';
 import type { Config } from './config/config.js';
 import { createEcrClientFactory, type EcrClientFactory } from './ecr/create-ecr-client-factory.js';
 import { createTokenMinter } from './ecr/create-token-minter.js';
+import { tokenSecrets } from './ecr/ecr-token.js';
 import { createLogger } from './log/create-logger.js';
 import { createScrubbingDestination, createSecretScrubber } from './log/create-scrubbing-destination.js';
 import { createMetrics } from './metrics/create-metrics.js';
+import { createTargetObserver, requestTimer } from './metrics/create-target-observer.js';
 import { pushToGateway } from './metrics/push-to-gateway.js';
 import { startMetricsServer, type MetricsServer } from './metrics/start-metrics-server.js';
+import { createPipecatSink } from './pcc/create-pipecat-sink.js';
 import { createSecretsClient } from './pcc/create-secrets-client.js';
-import { createRefresher, type TargetOutcome } from './refresh/create-refresher.js';
+import { createDaemonDriver, type DaemonDriver } from './drivers/create-daemon-driver.js';
+import { createOneShotDriver, type OneShotDriver } from './drivers/create-one-shot-driver.js';
+import type { EngineDeps, TargetOutcome } from './refresh/create-engine.js';
 import { dryRun, type DryRunRequest } from './refresh/dry-run.js';
 import { systemClock, systemTimers, type Clock, type Timers } from './schedule/clock.js';
 import { createCronScheduler } from './schedule/create-cron-scheduler.js';
@@ -50,7 +55,7 @@ export function createApp(options: AppOptions) {
   const mint = createTokenMinter({
     clientFor: options.ecrClientFor ?? createEcrClientFactory({ requestTimeoutMs: config.requestTimeoutMs }),
     clock,
-    metrics,
+    observeRequest: requestTimer(metrics, 'ecr'),
     requestTimeoutMs: config.requestTimeoutMs,
   });
   const secrets = createSecretsClient({
@@ -59,50 +64,53 @@ export function createApp(options: AppOptions) {
     requestTimeoutMs: config.requestTimeoutMs,
     clock,
     dispatcher: options.dispatcher,
-    metrics,
+    observeRequest: requestTimer(metrics, 'secrets-api'),
     userAgent: `ecr-token-refresher/${options.version}`,
   });
-  const refresher = createRefresher({
+  const sinks = { pipecat: createPipecatSink({ secrets, clock, timers }) };
+  const onToken = (token: Parameters<typeof tokenSecrets>[0]) => {
+    for (const secret of tokenSecrets(token)) scrubber.add(secret);
+  };
+  const engineDeps: EngineDeps = {
     config,
     clock,
     timers,
     mint,
-    secrets,
+    sinks,
     logger,
-    metrics,
+    observer: createTargetObserver(metrics),
     notifier:
       options.notifier ??
       (config.alertWebhookUrl
-        ? createWebhookNotifier({ url: config.alertWebhookUrl, clock, timeoutMs: config.requestTimeoutMs, dispatcher: options.dispatcher })
+        ? createWebhookNotifier({ url: config.alertWebhookUrl, clock, timers, timeoutMs: config.requestTimeoutMs, dispatcher: options.dispatcher })
         : undefined),
-    scheduler: options.scheduler ?? createCronScheduler(config.schedule),
     random: options.random,
-    onToken: (token) => {
-      scrubber.add(token.password);
-      scrubber.add(token.authorizationToken);
-      scrubber.add(Buffer.from(`AWS:${token.password}`).toString('base64'));
-    },
-  });
+    onToken,
+  };
+  // One driver per process: the daemon, or a one-shot run. Built on first use.
+  let driver: DaemonDriver | OneShotDriver | undefined;
+  const daemon = () => (driver ??= createDaemonDriver({ ...engineDeps, scheduler: options.scheduler ?? createCronScheduler(config.schedule) })) as DaemonDriver;
+  const oneShot = () => (driver ??= createOneShotDriver(engineDeps)) as OneShotDriver;
 
   let server: MetricsServer | undefined;
 
   return {
     logger,
     metrics,
-    refresher,
 
     async serve(): Promise<MetricsServer> {
       server = await startMetricsServer({
         registry: metrics.registry,
         host: config.metricsHost,
         port: config.metricsPort,
-        isReady: () => refresher.isReady(),
+        isReady: () => driver?.isReady() ?? false,
       });
       return server;
     },
 
     /** Daemon mode: listener up, refresh now, then on schedule. */
     async startDaemon(): Promise<MetricsServer> {
+      const driven = daemon();
       const listening = await this.serve();
       logger.info(
         {
@@ -113,12 +121,12 @@ export function createApp(options: AppOptions) {
         },
         'ecr-token-refresher started',
       );
-      void refresher.start();
+      void driven.start();
       return listening;
     },
 
     async runOnce(): Promise<TargetOutcome[]> {
-      return refresher.runOnce();
+      return oneShot().run();
     },
 
     /** After --once: push the run's metrics to the Pushgateway, if one is configured. False if that failed. */
@@ -140,12 +148,12 @@ export function createApp(options: AppOptions) {
     },
 
     async dryRun(): Promise<DryRunRequest[]> {
-      return dryRun({ config, mint, secrets });
+      return dryRun({ config, mint, sinks, onToken });
     },
 
     /** Drains refreshes in flight (bounded) and closes the listener. */
     async stop(): Promise<boolean> {
-      const drained = await refresher.stop(config.shutdownTimeoutMs);
+      const drained = (await driver?.stop(config.shutdownTimeoutMs)) ?? true;
       await server?.close();
       return drained;
     },

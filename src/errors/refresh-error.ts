@@ -1,6 +1,8 @@
 // The one error type a refresh attempt can end with. Every remote fault and
 // every local refusal is turned into this shape so that retry policy, metrics,
 // logs and alerts all read the same three facts: stage, reason, retryable.
+import { OutboundError } from './outbound-error.js';
+
 export type Stage = 'mint' | 'push' | 'confirm';
 
 export type FailureReason =
@@ -49,6 +51,21 @@ export class RefreshError extends Error {
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
   }
+}
+
+/** The engine's view of any failure at a stage: outbound errors keep their facts and gain the stage. */
+export function toRefreshError(error: unknown, stage: Stage): RefreshError {
+  if (error instanceof RefreshError) return error;
+  if (error instanceof OutboundError) {
+    const { reason, retryable, status, retryAfterMs } = error;
+    return new RefreshError(error.message, { stage, reason, retryable, status, retryAfterMs, cause: error });
+  }
+  return new RefreshError(`unexpected failure: ${(error as Error)?.message ?? String(error)}`, {
+    stage,
+    reason: 'unknown',
+    retryable: true,
+    cause: error,
+  });
 }
 
 export function isRefreshError(value: unknown): value is RefreshError {

@@ -1,7 +1,7 @@
 // Confirms that secret sets reach `ready` after a PUT. One list poll serves
 // every set waiting at that moment, so a cycle over many sets costs a few GETs
 // rather than one per set. `failed` ends the wait with the server's message.
-import { RefreshError, isRefreshError } from '../errors/refresh-error.js';
+import { RefreshError, toRefreshError } from '../errors/refresh-error.js';
 import type { Clock, TimerHandle, Timers } from '../schedule/clock.js';
 import type { SecretsClient } from './create-secrets-client.js';
 import type { SecretSetSummary } from './secret-set.js';
@@ -23,7 +23,7 @@ export interface ReadinessWatcher {
 // off by doubling to one poll every 2 s. One poll serves every waiting set.
 export const POLL_DELAYS_MS = [100, 200, 400, 800, 1600, 2000];
 
-export function createReadinessWatcher(deps: { secrets: SecretsClient; clock: Clock; timers: Timers }): ReadinessWatcher {
+export function createReadinessWatcher(deps: { secrets: Pick<SecretsClient, 'listSets'>; clock: Clock; timers: Timers }): ReadinessWatcher {
   const waiters = new Set<Waiter>();
   let timer: TimerHandle | undefined;
   let polls = 0;
@@ -44,11 +44,9 @@ export function createReadinessWatcher(deps: { secrets: SecretsClient; clock: Cl
     let sets: SecretSetSummary[] | undefined;
     let failure: RefreshError | undefined;
     try {
-      sets = await deps.secrets.listSets('confirm');
+      sets = await deps.secrets.listSets();
     } catch (error) {
-      failure = isRefreshError(error)
-        ? error
-        : new RefreshError('listing secret sets failed', { stage: 'confirm', reason: 'unknown', retryable: true, cause: error });
+      failure = toRefreshError(error, 'confirm');
     }
     polling = false;
     const now = deps.clock.now();
