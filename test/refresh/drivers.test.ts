@@ -3,7 +3,7 @@ import type { RiskEvent } from '../../src/alerts/risk-notifier.js';
 import { RefreshError } from '../../src/errors/refresh-error.js';
 import { createMetrics } from '../../src/metrics/create-metrics.js';
 import { createDaemonDriver, type DaemonDriver } from '../../src/drivers/create-daemon-driver.js';
-import { createOneShotDriver, type OneShotDriver } from '../../src/drivers/create-one-shot-driver.js';
+import { createOneShotDriver, type OneShotDriver, type OneShotOptions } from '../../src/drivers/create-one-shot-driver.js';
 import { createTargetObserver } from '../../src/metrics/create-target-observer.js';
 import { createPipecatSink } from '../../src/pcc/create-pipecat-sink.js';
 import type { EngineDeps } from '../../src/refresh/create-engine.js';
@@ -16,7 +16,7 @@ import { makeConfig, makeTarget } from '../support/make-config.js';
 
 const HOUR = 3600_000;
 
-function setup(overrides: Parameters<typeof makeConfig>[0] = {}) {
+function setup(overrides: Parameters<typeof makeConfig>[0] = {}, oneShotOptions: OneShotOptions = {}) {
   const time = createFakeTime();
   const minter = createFakeMinter(time.clock);
   const secrets = createFakeSecretsClient();
@@ -65,7 +65,7 @@ function setup(overrides: Parameters<typeof makeConfig>[0] = {}) {
       return (driver ??= createDaemonDriver({ ...deps, scheduler })) as DaemonDriver;
     },
     get once() {
-      return (driver ??= createOneShotDriver(deps)) as OneShotDriver;
+      return (driver ??= createOneShotDriver(deps, oneShotOptions)) as OneShotDriver;
     },
     driver: () => driver!,
   };
@@ -291,5 +291,48 @@ describe('the daemon and one-shot drivers', () => {
     await t.time.advance(5_000);
     await expect(stopping).resolves.toBe(true);
     expect(t.driver().isReady()).toBe(true);
+  });
+
+  it('clears every timer it armed when stopped, the jittered tick included', async () => {
+    const t = setup({ scheduleJitterMs: 60_000 });
+    void t.daemon.start();
+    await t.time.advance(1_000);
+    t.tick(); // the scheduled cycle waits 30 s of jitter
+    expect(t.daemon.armedTimers()).toBe(2); // the expiry guard and the jittered tick
+    await t.daemon.stop(1_000);
+    expect(t.daemon.armedTimers()).toBe(0);
+    // Nothing is left to wake the process: no refresh ever runs again.
+    expect(t.time.pending()).toBe(0);
+    await t.time.advance(24 * HOUR);
+    expect(t.minter.calls).toHaveLength(1);
+  });
+
+  it('starts no retry of a one-shot run that could not finish before its deadline', async () => {
+    let deadline = 0;
+    const t = setup({}, { remainingMs: () => deadline - t.time.clock.now() });
+    deadline = t.time.clock.now() + 3_000;
+    t.minter.errors.push(...Array.from({ length: 10 }, () => http(500, 'server_error', true, 'mint')));
+    let finishedAt: number | undefined;
+    const run = t.once.run().then((outcomes) => ((finishedAt = t.time.clock.now()), outcomes));
+    await t.time.advance(5 * 60_000);
+    const [outcome] = await run;
+    expect(outcome!.ok).toBe(false);
+    // Waits of 1 s then 2 s: the second would end at the deadline, so it is not started.
+    expect(t.minter.calls).toHaveLength(2);
+    expect(finishedAt! - (deadline - 3_000)).toBeLessThan(3_000);
+  });
+
+  it('cuts the confirm wait of a one-shot run to the time it has left', async () => {
+    let deadline = 0;
+    const t = setup({ confirmTimeoutMs: 120_000 }, { remainingMs: () => deadline - t.time.clock.now() });
+    const start = t.time.clock.now();
+    deadline = start + 10_000;
+    t.secrets.outcome = 'pending';
+    let finishedAt: number | undefined;
+    const run = t.once.run().then((outcomes) => ((finishedAt = t.time.clock.now()), outcomes));
+    await t.time.advance(5 * 60_000);
+    const [outcome] = await run;
+    expect(outcome!.error?.reason).toBe('provisioning_timeout');
+    expect(finishedAt! - start).toBeLessThan(15_000);
   });
 });
