@@ -2,39 +2,26 @@
 // Pushgateway): what failed, whether trying again can help, and the endpoint it
 // tried as scheme://host:port — never a path's secret, a query string or a
 // credential. It knows nothing of refresh stages; the engine adds those.
-import type { FailureReason } from './refresh-error.js';
+import { ClassifiedError, type FailureFacts } from './classified-error.js';
 import { networkFailureReason } from './network-failure-reason.js';
 
 /** Stable codes: the request was answered with an error status, never got an answer, or got an unusable one. */
 export type OutboundCode = 'ERR_OUTBOUND_STATUS' | 'ERR_OUTBOUND_NETWORK' | 'ERR_OUTBOUND_REPLY';
 
-export interface OutboundErrorOptions {
+export interface OutboundErrorOptions extends FailureFacts {
   code: OutboundCode;
-  reason: FailureReason;
-  retryable: boolean;
   endpoint: string;
-  status?: number;
-  retryAfterMs?: number;
-  cause?: unknown;
 }
 
-export class OutboundError extends Error {
+export class OutboundError extends ClassifiedError {
   override name = 'OutboundError';
   readonly code: OutboundCode;
-  readonly reason: FailureReason;
-  readonly retryable: boolean;
   readonly endpoint: string;
-  readonly status?: number;
-  readonly retryAfterMs?: number;
 
   constructor(message: string, options: OutboundErrorOptions) {
-    super(message, { cause: options.cause });
+    super(message, options);
     this.code = options.code;
-    this.reason = options.reason;
-    this.retryable = options.retryable;
     this.endpoint = options.endpoint;
-    this.status = options.status;
-    this.retryAfterMs = options.retryAfterMs;
   }
 }
 

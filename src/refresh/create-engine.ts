@@ -8,25 +8,20 @@ import type { RiskNotifier } from '../alerts/risk-notifier.js';
 import type { Config } from '../config/config.js';
 import type { TokenMinter } from '../ecr/create-token-minter.js';
 import type { EcrToken } from '../ecr/ecr-token.js';
-import type { RefreshError, Stage } from '../errors/refresh-error.js';
 import { createTargetObserver, type TargetObserver } from '../metrics/create-target-observer.js';
-import { runCycle, type TargetResult } from '../cycle/run-cycle.js';
+import type { CycleDeps } from '../cycle/run-cycle.js';
 import type { Clock, Timers } from '../schedule/clock.js';
-import { sinkFor, type Sinks } from '../sink/sink-for.js';
+import type { Sinks } from '../sink/sink-for.js';
 import { createLimiter } from './create-limiter.js';
-import { reportFailure, reportSuccess, type ReportDeps } from './report-transition.js';
-import { registryLabel, type TargetEntry } from './target-entry.js';
-import { afterFailure, afterSuccess, initialRecord, type TargetAction, type TransitionPolicy } from './target-transitions.js';
-import { waitForDrain } from './wait-for-drain.js';
+import { createSettle } from './create-settle.js';
+import { runLoggedCycle, type TargetOutcome } from './run-logged-cycle.js';
+import { createTargetEntries, type TargetEntry } from './target-entry.js';
+import type { TargetAction } from './target-transitions.js';
+import { createInFlight } from './create-in-flight.js';
 
 export type Trigger = 'startup' | 'schedule' | 'expiry-guard' | 'retry' | 'once';
 
-export interface TargetOutcome {
-  secretSet: string;
-  ok: boolean;
-  error?: RefreshError;
-  expiresAt?: number;
-}
+export type { TargetOutcome } from './run-logged-cycle.js';
 
 export interface EngineDeps {
   config: Config;
@@ -54,21 +49,19 @@ export interface EngineMode {
 export function createEngine(deps: EngineDeps, mode: EngineMode) {
   const { config, clock, logger } = deps;
   const observer = deps.observer ?? createTargetObserver(undefined);
-  const entries: TargetEntry[] = config.targets.map((target) => {
-    const sink = sinkFor(target, deps.sinks);
-    const name = sink.describe(target).name;
-    return { target, sink, name, labels: { secret_set: name, registry: registryLabel(target) }, record: initialRecord, running: false };
-  });
+  const entries = createTargetEntries(config.targets, deps.sinks);
   for (const entry of entries) observer.targetConfigured(entry.labels, entry.sink.info(entry.target));
-  const inFlight = new Set<Promise<unknown>>();
-  const limiter = createLimiter(config.pushConcurrency);
+  const { track, drain } = createInFlight(deps.timers);
   let cycleCounter = 0;
   let stopped = false;
 
-  const report: ReportDeps = {
+  const settle = createSettle({
+    config,
+    clock,
+    mode,
     observer,
-    now: () => clock.now(),
-    daemon: mode.daemon,
+    random: deps.random,
+    isStopped: () => stopped,
     notify(event, log) {
       if (!deps.notifier) return;
       track(
@@ -77,49 +70,15 @@ export function createEngine(deps: EngineDeps, mode: EngineMode) {
         }),
       );
     },
-  };
-  const policy = (): TransitionPolicy => ({
-    now: clock.now(),
-    refreshMarginMs: config.refreshMarginMs,
-    daemon: mode.daemon,
-    backoff: { initialDelayMs: config.retryInitialDelayMs, maxDelayMs: config.retryMaxDelayMs, random: deps.random },
   });
 
-  function track<T>(promise: Promise<T>): Promise<T> {
-    inFlight.add(promise);
-    void promise.finally(() => inFlight.delete(promise)).catch(() => undefined);
-    return promise;
-  }
-
-  function settle(entry: TargetEntry, result: TargetResult, log: Logger) {
-    const next = result.ok ? afterSuccess(entry.record, result.plan.token.expiresAt, policy()) : afterFailure(entry.record, result.error, policy());
-    entry.record = next.record;
-    entry.running = false;
-    if (result.ok) reportSuccess(report, entry, result.plan, next.actions, log);
-    else reportFailure(report, entry, result.error, next.actions, log);
-    mode.onSettled?.(entry, stopped ? [] : next.actions);
-  }
-
-  async function cycle(eligible: TargetEntry[], trigger: Trigger): Promise<TargetOutcome[]> {
-    const log = logger.child({ cycle: ++cycleCounter, trigger });
-    const started = clock.now();
-    log.info({ targets: eligible.length }, 'refresh started');
-    const cycleDeps = {
-      mint: deps.mint,
-      onToken: deps.onToken,
-      onStage: (entry: TargetEntry, stage: Stage) => observer.attempt(entry.labels, stage),
-      limiter,
-      confirmTimeoutMs: mode.confirmTimeoutMs ?? (() => config.confirmTimeoutMs),
-    };
-    const outcomes: TargetOutcome[] = [];
-    await runCycle(cycleDeps, eligible, (entry, result) => {
-      settle(entry, result, log);
-      outcomes.push(result.ok ? { secretSet: entry.name, ok: true, expiresAt: result.plan.token.expiresAt } : { secretSet: entry.name, ok: false, error: result.error });
-    });
-    const failed = outcomes.filter((o) => !o.ok).length;
-    log.info({ targets: outcomes.length, failed, durationMs: clock.now() - started }, 'refresh finished');
-    return outcomes;
-  }
+  const cycleDeps: CycleDeps<TargetEntry> = {
+    mint: deps.mint,
+    onToken: deps.onToken,
+    onStage: (entry, stage) => observer.attempt(entry.labels, stage),
+    limiter: createLimiter(config.pushConcurrency),
+    confirmTimeoutMs: mode.confirmTimeoutMs ?? (() => config.confirmTimeoutMs),
+  };
 
   return {
     entries,
@@ -132,7 +91,8 @@ export function createEngine(deps: EngineDeps, mode: EngineMode) {
       const eligible = selected.filter((entry) => !entry.running);
       if (stopped || eligible.length === 0) return Promise.resolve([]);
       for (const entry of eligible) entry.running = true;
-      return track(cycle(eligible, trigger));
+      const log = logger.child({ cycle: ++cycleCounter, trigger });
+      return track(runLoggedCycle({ log, clock, cycleDeps, settle }, eligible));
     },
     /** Ready when every target holds a confirmed token with more than the margin left. */
     isReady(): boolean {
@@ -142,7 +102,7 @@ export function createEngine(deps: EngineDeps, mode: EngineMode) {
     /** No new cycles; waits (bounded) for the work in flight, then ends the sinks' waits. True when it all finished. */
     async stop(deadlineMs: number): Promise<boolean> {
       stopped = true;
-      const drained = await waitForDrain([...inFlight], deps.timers, deadlineMs);
+      const drained = await drain(deadlineMs);
       for (const sink of new Set(entries.map((entry) => entry.sink))) sink.stop();
       return drained;
     },
