@@ -5,60 +5,37 @@
 import type { TargetEntry } from '../refresh/target-entry.js';
 import { createEngine, type EngineDeps, type TargetOutcome } from '../refresh/create-engine.js';
 import type { TargetAction } from '../refresh/target-transitions.js';
-import type { TimerHandle } from '../schedule/clock.js';
 import type { Scheduler } from '../schedule/scheduler.js';
-
-interface Due {
-  retry?: { at: number; timer: TimerHandle };
-  guard?: { at: number; timer: TimerHandle };
-}
+import { createOwnedTimers } from './create-owned-timers.js';
 
 export function createDaemonDriver(deps: EngineDeps & { scheduler?: Scheduler }) {
   const { config, timers, clock, scheduler } = deps;
-  const due = new Map<TargetEntry, Due>();
-  const jitterTimers = new Set<TimerHandle>();
+  const owned = createOwnedTimers(timers, clock);
   const engine = createEngine(deps, { daemon: true, onSettled: carryOut });
-  const dueOf = (entry: TargetEntry) => due.get(entry) ?? due.set(entry, {}).get(entry)!;
+  const retryKey = (entry: TargetEntry) => `retry\u0000${entry.name}`;
+  const guardKey = (entry: TargetEntry) => `guard\u0000${entry.name}`;
+  let ticks = 0;
 
   function carryOut(entry: TargetEntry, actions: TargetAction[]) {
-    const slots = dueOf(entry);
     for (const action of actions) {
-      if (action.kind === 'retry') {
-        const timer = timers.setTimeout(() => void refresh([entry], 'retry'), action.delayMs);
-        slots.retry = { at: action.at, timer };
-      } else if (action.kind === 'guard') {
-        if (slots.guard) timers.clearTimeout(slots.guard.timer);
-        const timer = timers.setTimeout(() => {
-          slots.guard = undefined;
-          void refresh([entry], 'expiry-guard');
-        }, Math.max(0, action.at - clock.now()));
-        slots.guard = { at: action.at, timer };
-      }
+      if (action.kind === 'retry') owned.arm(retryKey(entry), action.at, () => void refresh([entry], 'retry'));
+      else if (action.kind === 'guard') owned.arm(guardKey(entry), action.at, () => void refresh([entry], 'expiry-guard'));
     }
-    const candidates = [slots.retry?.at, slots.guard?.at, scheduler?.nextRun()].filter((t): t is number => t !== undefined);
-    if (candidates.length > 0) engine.observer.nextRefresh(entry.labels, Math.min(...candidates));
+    const candidates = [owned.dueAt(retryKey(entry)), owned.dueAt(guardKey(entry)), scheduler?.nextRun()];
+    const due = candidates.filter((t): t is number => t !== undefined);
+    if (due.length > 0) engine.observer.nextRefresh(entry.labels, Math.min(...due));
   }
 
   function refresh(selected: TargetEntry[], trigger: Parameters<typeof engine.refresh>[1]) {
     // A refresh that starts replaces any retry still pending for its targets.
-    for (const entry of selected) {
-      const slots = due.get(entry);
-      if (slots?.retry && !entry.running) {
-        timers.clearTimeout(slots.retry.timer);
-        slots.retry = undefined;
-      }
-    }
+    for (const entry of selected) if (!entry.running) owned.clear(retryKey(entry));
     return engine.refresh(selected, trigger);
   }
 
   function onTick() {
     const jitter = Math.floor((deps.random ?? Math.random)() * config.scheduleJitterMs);
     if (jitter <= 0) return void refresh(engine.entries, 'schedule');
-    const timer = timers.setTimeout(() => {
-      jitterTimers.delete(timer);
-      void refresh(engine.entries, 'schedule');
-    }, jitter);
-    jitterTimers.add(timer);
+    owned.arm(`tick\u0000${++ticks}`, clock.now() + jitter, () => void refresh(engine.entries, 'schedule'));
   }
 
   return {
@@ -76,21 +53,11 @@ export function createDaemonDriver(deps: EngineDeps & { scheduler?: Scheduler })
     /** Stops the schedule, clears every timer, and waits (bounded) for the work in flight. */
     async stop(deadlineMs: number): Promise<boolean> {
       scheduler?.stop();
-      for (const timer of jitterTimers) timers.clearTimeout(timer);
-      jitterTimers.clear();
-      for (const slots of due.values()) {
-        if (slots.retry) timers.clearTimeout(slots.retry.timer);
-        if (slots.guard) timers.clearTimeout(slots.guard.timer);
-      }
-      due.clear();
+      owned.clearAll();
       return engine.stop(deadlineMs);
     },
     /** How many timers the driver holds armed (retries, guards, jittered ticks); zero after stop(). */
-    armedTimers(): number {
-      let count = jitterTimers.size;
-      for (const slots of due.values()) count += (slots.retry ? 1 : 0) + (slots.guard ? 1 : 0);
-      return count;
-    },
+    armedTimers: () => owned.size,
   };
 }
 
