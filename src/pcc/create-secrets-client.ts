@@ -46,20 +46,7 @@ export function createSecretsClient(deps: {
     const started = deps.clock.now();
     let status = 'error';
     try {
-      const response = await request(`${base}${path}`, {
-        method,
-        dispatcher: deps.dispatcher,
-        headers: {
-          authorization: `Bearer ${deps.apiKey}`,
-          accept: 'application/json',
-          'user-agent': deps.userAgent ?? 'ecr-token-refresher',
-          ...(body ? { 'content-type': 'application/json' } : {}),
-        },
-        body,
-        headersTimeout: deps.requestTimeoutMs,
-        bodyTimeout: deps.requestTimeoutMs,
-        signal: AbortSignal.timeout(deps.requestTimeoutMs),
-      });
+      const response = await request(`${base}${path}`, requestOptions(deps, method, body));
       status = String(response.statusCode);
       const text = await readCapped(response.body, what, endpoint);
       if (response.statusCode < 200 || response.statusCode > 299) {
@@ -93,6 +80,27 @@ export function createSecretsClient(deps: {
     setUrl(name) {
       return `${base}/secrets/${encodeURIComponent(name)}`;
     },
+  };
+}
+
+function requestOptions(
+  deps: { apiKey: string; requestTimeoutMs: number; dispatcher?: Dispatcher; userAgent?: string },
+  method: 'GET' | 'PUT',
+  body: string | undefined,
+) {
+  return {
+    method,
+    dispatcher: deps.dispatcher,
+    headers: {
+      authorization: `Bearer ${deps.apiKey}`,
+      accept: 'application/json',
+      'user-agent': deps.userAgent ?? 'ecr-token-refresher',
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    body,
+    headersTimeout: deps.requestTimeoutMs,
+    bodyTimeout: deps.requestTimeoutMs,
+    signal: AbortSignal.timeout(deps.requestTimeoutMs),
   };
 }
 
