@@ -8,12 +8,12 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { findTool } from './support/find-tool.js';
+import { findTool } from '../support/find-tool.js';
+import { ROOT } from '../support/root.js';
 import { markdownAnchors, markdownSection } from './support/github-anchor.js';
 import { RULES_FILE, loadAlertRules } from './support/load-alert-rules.js';
 import { exportedSeriesNames, referencedSeriesNames } from './support/exported-series-names.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RULE_TESTS = fileURLToPath(new URL('./rules/prometheus-rules.test.yaml', import.meta.url));
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const RUNBOOK_PREFIX = 'https://github.com/pipecat-ai/ecr-token-refresher#';

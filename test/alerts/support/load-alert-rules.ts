@@ -1,9 +1,10 @@
 // Reads the shipped alert rules file, flattened to its alerting rules.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parse } from 'yaml';
+import { ROOT } from '../../support/root.js';
 
-export const RULES_FILE = fileURLToPath(new URL('../../../helm/ecr-token-refresher/files/prometheus-rules.yaml', import.meta.url));
+export const RULES_FILE = join(ROOT, 'helm', 'ecr-token-refresher', 'files', 'prometheus-rules.yaml');
 
 export interface AlertRule {
   alert: string;
