@@ -24,6 +24,9 @@ import { createCronScheduler } from './schedule/create-cron-scheduler.js';
 import type { Scheduler } from './schedule/scheduler.js';
 import { createWebhookNotifier } from './alerts/create-webhook-notifier.js';
 import type { RiskNotifier } from './alerts/risk-notifier.js';
+import { createKubeClient } from './kubernetes/create-kube-client.js';
+import { createKubernetesSink } from './kubernetes/create-kubernetes-sink.js';
+import type { KubeConnection } from './kubernetes/kube-connection.js';
 
 export interface AppOptions {
   config: Config;
@@ -37,6 +40,8 @@ export interface AppOptions {
   scheduler?: Scheduler;
   notifier?: RiskNotifier;
   random?: () => number;
+  /** The Kubernetes API, loaded by the caller when a target is a pull Secret or leader election is on. */
+  kubeConnection?: KubeConnection;
 }
 
 /** The logger, with every known secret scrubbed from its lines, and how to teach it a new token. */
@@ -75,7 +80,14 @@ function createClients(config: Config, options: AppOptions, metrics: Metrics, cl
     (config.alertWebhookUrl
       ? createWebhookNotifier({ url: config.alertWebhookUrl, clock, timers, timeoutMs: config.requestTimeoutMs, dispatcher: options.dispatcher })
       : undefined);
-  return { mint, notifier, sinks: { pipecat: createPipecatSink({ secrets, clock, timers }) } };
+  const kube = options.kubeConnection
+    ? createKubeClient({ connection: options.kubeConnection, requestTimeoutMs: config.requestTimeoutMs, userAgent: `ecr-token-refresher/${options.version}` })
+    : undefined;
+  const sinks = {
+    pipecat: createPipecatSink({ secrets, clock, timers }),
+    ...(kube && options.kubeConnection && { kubernetes: createKubernetesSink({ client: kube, server: options.kubeConnection.server }) }),
+  };
+  return { mint, notifier, kube, sinks };
 }
 
 /** After a one-shot run: push its metrics to the Pushgateway, if one is configured. False if that failed. */
@@ -149,6 +161,7 @@ export function createApp(options: AppOptions) {
     async stop(): Promise<boolean> {
       const drained = (await driver?.stop(config.shutdownTimeoutMs)) ?? true;
       await server?.close();
+      await clients.kube?.close();
       return drained;
     },
   };

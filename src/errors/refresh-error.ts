@@ -2,7 +2,6 @@
 // every local refusal is turned into this shape so that retry policy, metrics,
 // logs and alerts all read the same three facts: stage, reason, retryable.
 import { ClassifiedError, type FailureFacts } from './classified-error.js';
-import { OutboundError } from './outbound-error.js';
 
 export type Stage = 'mint' | 'push' | 'confirm';
 
@@ -23,10 +22,10 @@ export class RefreshError extends ClassifiedError {
   }
 }
 
-/** The engine's view of any failure at a stage: outbound errors keep their facts and gain the stage. */
+/** The engine's view of any failure at a stage: classified errors (every client's) keep their facts and gain the stage. */
 export function toRefreshError(error: unknown, stage: Stage): RefreshError {
   if (error instanceof RefreshError) return error;
-  if (error instanceof OutboundError) {
+  if (error instanceof ClassifiedError) {
     const { reason, retryable, status, retryAfterMs } = error;
     return new RefreshError(error.message, { stage, reason, retryable, status, retryAfterMs, cause: error });
   }

@@ -4,6 +4,7 @@
 // resource and namespace; no credential or object body ever appears in one.
 import { Agent, request, type Dispatcher } from 'undici';
 import { networkFailureReason } from '../errors/network-failure-reason.js';
+import { readCappedBody } from '../read-capped-body.js';
 import { classifyKubeStatus } from './classify-kube-status.js';
 import { KubernetesError, describeCall, type KubeCallSite, type KubeVerb } from './kubernetes-error.js';
 import type { KubeConnection } from './kube-connection.js';
@@ -75,7 +76,11 @@ export function createKubeClient(deps: { connection: KubeConnection; requestTime
       });
       status = response.statusCode;
       retryAfter = response.headers['retry-after'];
-      text = await readCapped(response.body, site);
+      text = await readCappedBody(
+        response.body,
+        MAX_REPLY_BYTES,
+        () => new KubernetesError(`${describeCall(site)} sent a reply larger than ${MAX_REPLY_BYTES} bytes`, { ...site, code: 'ERR_KUBE_BAD_RESPONSE', reason: 'bad_response', retryable: true }),
+      );
     } catch (error) {
       if (error instanceof KubernetesError) throw error;
       throw networkError(error, site);
@@ -149,23 +154,4 @@ function codesOf(error: unknown): string[] {
 function retryAfterMs(value: string | string[] | undefined): number | undefined {
   const text = Array.isArray(value) ? value[0] : value;
   return text && /^\d+$/.test(text.trim()) ? Number(text.trim()) * 1000 : undefined;
-}
-
-async function readCapped(body: AsyncIterable<Buffer>, site: KubeCallSite): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > MAX_REPLY_BYTES) {
-      (body as unknown as { destroy?: () => void }).destroy?.();
-      throw new KubernetesError(`${describeCall(site)} sent a reply larger than ${MAX_REPLY_BYTES} bytes`, {
-        ...site,
-        code: 'ERR_KUBE_BAD_RESPONSE',
-        reason: 'bad_response',
-        retryable: true,
-      });
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

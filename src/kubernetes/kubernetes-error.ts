@@ -1,8 +1,8 @@
-// The one error the Kubernetes client and the pull-Secret writer throw. Like
-// RefreshError it says whether a retry can help; it also names where the call
+// The one error the Kubernetes client and the pull-Secret writer throw: a
+// classified error (reason, retryable, status) that also names where the call
 // went (scheme://host:port), the verb, the resource and the namespace, because
 // "forbidden" or "connection refused" is useless without them.
-import type { FailureReason } from '../errors/refresh-error.js';
+import { ClassifiedError, type FailureFacts } from '../errors/classified-error.js';
 
 export type KubernetesErrorCode =
   | 'ERR_KUBE_UNAUTHORIZED'
@@ -31,22 +31,13 @@ export interface KubeCallSite {
   name?: string;
 }
 
-export interface KubernetesErrorOptions extends KubeCallSite {
+export interface KubernetesErrorOptions extends KubeCallSite, FailureFacts {
   code: KubernetesErrorCode;
-  reason: FailureReason;
-  retryable: boolean;
-  status?: number;
-  retryAfterMs?: number;
-  cause?: unknown;
 }
 
-export class KubernetesError extends Error {
+export class KubernetesError extends ClassifiedError {
   override name = 'KubernetesError';
   readonly code: KubernetesErrorCode;
-  readonly reason: FailureReason;
-  readonly retryable: boolean;
-  readonly status?: number;
-  readonly retryAfterMs?: number;
   readonly endpoint: string;
   readonly verb: KubeVerb;
   readonly resource: string;
@@ -54,12 +45,8 @@ export class KubernetesError extends Error {
   readonly resourceName?: string;
 
   constructor(message: string, options: KubernetesErrorOptions) {
-    super(message, { cause: options.cause });
+    super(message, options);
     this.code = options.code;
-    this.reason = options.reason;
-    this.retryable = options.retryable;
-    this.status = options.status;
-    this.retryAfterMs = options.retryAfterMs;
     this.endpoint = options.endpoint;
     this.verb = options.verb;
     this.resource = options.resource;

@@ -10,6 +10,7 @@ import type { Clock } from '../schedule/clock.js';
 import { classifyHttpStatus, parseRetryAfter } from './classify-http-status.js';
 import { parseSetList } from './parse-set-list.js';
 import type { SecretBody, SecretSetSummary } from './secret-set.js';
+import { readCappedBody } from '../read-capped-body.js';
 
 export interface SecretsClient {
   listSets(): Promise<SecretSetSummary[]>;
@@ -48,7 +49,11 @@ export function createSecretsClient(deps: {
     try {
       const response = await request(`${base}${path}`, requestOptions(deps, method, body));
       status = String(response.statusCode);
-      const text = await readCapped(response.body, what, endpoint);
+      const text = await readCappedBody(
+        response.body,
+        MAX_REPLY_BYTES,
+        () => new OutboundError(`${what} sent a reply larger than ${MAX_REPLY_BYTES} bytes`, { code: 'ERR_OUTBOUND_REPLY', reason: 'bad_response', retryable: true, endpoint }),
+      );
       if (response.statusCode < 200 || response.statusCode > 299) {
         throw classifyHttpStatus({
           status: response.statusCode,
@@ -102,25 +107,6 @@ function requestOptions(
     bodyTimeout: deps.requestTimeoutMs,
     signal: AbortSignal.timeout(deps.requestTimeoutMs),
   };
-}
-
-async function readCapped(body: AsyncIterable<Buffer>, what: string, endpoint: string): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > MAX_REPLY_BYTES) {
-      (body as unknown as { destroy?: () => void }).destroy?.();
-      throw new OutboundError(`${what} sent a reply larger than ${MAX_REPLY_BYTES} bytes`, {
-        code: 'ERR_OUTBOUND_REPLY',
-        reason: 'bad_response',
-        retryable: true,
-        endpoint,
-      });
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function serverMessage(text: string): string | undefined {

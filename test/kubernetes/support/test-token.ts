@@ -14,10 +14,12 @@ export function testToken(n: number, expiresAt = Date.now() + 12 * 3600_000): Ec
   };
 }
 
-/** The registry entry of a Secret's .dockerconfigjson as kubectl returns the object. */
-export function registryEntry(secret: { data?: Record<string, string> }): { username: string; password: string; auth: string } {
+/** The registry entry of a Secret's .dockerconfigjson as kubectl returns the object (the only one, unless a host is named). */
+export function registryEntry(secret: { data?: Record<string, string> }, host?: string): { username: string; password: string; auth: string } {
   const json = JSON.parse(Buffer.from(secret.data?.['.dockerconfigjson'] ?? '', 'base64').toString('utf8')) as {
     auths: Record<string, { username: string; password: string; auth: string }>;
   };
-  return json.auths[REGISTRY_HOST]!;
+  const hosts = Object.keys(json.auths);
+  if (!host && hosts.length !== 1) throw new Error(`expected one registry in .dockerconfigjson, found ${hosts.length}`);
+  return json.auths[host ?? hosts[0]!]!;
 }

@@ -1,0 +1,120 @@
+// Pull-Secret targets through the whole engine, in process: the real AWS SDK
+// against the ECR stand-in, the real API server for the Secrets, and for a
+// mixed configuration the Pipecat Cloud stand-in too.
+import { afterAll, beforeEach, describe, expect } from 'vitest';
+import type { Config, TargetConfig } from '../../src/config/config.js';
+import { createApp } from '../../src/create-app.js';
+import { loadKubeConnection } from '../../src/kubernetes/load-kube-connection.js';
+import type { EcrStandIn } from '../../stand-ins/ecr-stand-in.js';
+import type { SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
+import { makeConfig, makeTarget } from '../support/make-config.js';
+import { startKubeApiServer, type KubeApiServer } from '../support/kube/start-kube-api-server.js';
+import { systemTest } from '../support/system-test.js';
+import { createNamespace, getJson, kubectlOk, serviceAccountWith } from './support/grant.js';
+import { registryEntry } from './support/test-token.js';
+
+systemTest.override({ standInOptions: { api: { provisioningDelayMs: 50 } } });
+let ecr: EcrStandIn;
+let api: SecretsApiStandIn;
+let kube: KubeApiServer;
+const saved = { ...process.env };
+
+systemTest.beforeAll(async ({ ecr: ecrStandIn, api: apiStandIn }) => {
+  [ecr, api] = [ecrStandIn, apiStandIn];
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_ECR: ecr.url,
+    AWS_ACCESS_KEY_ID: 'AKIAINTEGRATION00001',
+    AWS_SECRET_ACCESS_KEY: 'integration-secret-not-real',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  });
+  kube = await startKubeApiServer();
+  await createNamespace(kube, 'agents');
+  await createNamespace(kube, 'batch');
+}, 120_000);
+afterAll(async () => {
+  process.env = saved;
+  await kube?.stop();
+});
+beforeEach(() => {
+  ecr.reset();
+  api.reset();
+});
+
+const secretTarget = (namespace: string, name: string): TargetConfig =>
+  ({ ...makeTarget({ secretSet: `${namespace}/${name}`, format: 'image-pull-secret' }), kubernetesSecret: { namespace, name } }) as TargetConfig;
+
+function app(targets: TargetConfig[], token = kube.adminToken, overrides: Partial<Config> = {}) {
+  const lines: string[] = [];
+  const config = makeConfig({ apiUrl: api.url, apiKey: api.apiKey, targets, requestTimeoutMs: 3_000, confirmTimeoutMs: 5_000, ...overrides });
+  const kubeConnection = loadKubeConnection({ kubeconfig: kube.writeKubeconfig(`app-${Math.random().toString(36).slice(2)}`, { token }) });
+  const instance = createApp({ config, version: 'test', kubeConnection, logDestination: { write: (l: string) => void lines.push(l) } });
+  return { instance, lines, entries: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
+const secret = (namespace: string, name: string) => getJson<{ type: string; data: Record<string, string>; metadata: { resourceVersion: string } }>(kube, ['secret', '-n', namespace, name]);
+
+describe('pull-Secret targets in the engine', () => {
+  systemTest('a one-shot run creates the Secret with the minted token, then a second run replaces it', async () => {
+    const first = app([secretTarget('agents', 'ecr-pull')]);
+    expect(await first.instance.runOnce()).toMatchObject([{ secretSet: 'agents/ecr-pull', ok: true }]);
+    expect(registryEntry(await secret('agents', 'ecr-pull')).password).toBe(ecr.issued[0]!.password);
+    const ready = first.entries().find((e) => e.msg === 'secret set refreshed and ready');
+    expect(ready).toMatchObject({ secretSet: 'agents/ecr-pull', created: true });
+    await first.instance.stop();
+
+    const second = app([secretTarget('agents', 'ecr-pull')]);
+    expect(await second.instance.runOnce()).toMatchObject([{ ok: true }]);
+    expect(registryEntry(await secret('agents', 'ecr-pull')).password).toBe(ecr.issued[1]!.password);
+    expect(second.entries().find((e) => e.msg === 'secret set refreshed and ready')).toMatchObject({ created: false });
+    const metrics = await second.instance.metrics.registry.metrics();
+    expect(metrics).toMatch(/ecr_token_refresher_token_expiry_timestamp_seconds\{secret_set="agents\/ecr-pull",registry="default\/us-east-1"\} \d+/);
+    await second.instance.stop();
+  });
+
+  systemTest('dry-run reads only: it says create or update and shows the body without the token', async () => {
+    await app([secretTarget('agents', 'dry-existing')]).instance.runOnce();
+    const before = await secret('agents', 'dry-existing');
+    const { instance } = app([secretTarget('agents', 'dry-existing'), secretTarget('agents', 'dry-missing')]);
+    const requests = await instance.dryRun();
+    expect(requests.map((r) => [r.method, r.url, r.creating])).toEqual([
+      ['PUT', `${kube.url}/api/v1/namespaces/agents/secrets/dry-existing`, false],
+      ['POST', `${kube.url}/api/v1/namespaces/agents/secrets`, true],
+    ]);
+    const shown = JSON.stringify(requests);
+    for (const issued of ecr.issued) expect(shown).not.toContain(issued.password);
+    expect(shown).toContain('[REDACTED');
+    expect((await secret('agents', 'dry-existing')).metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+    await expect(kubectlOk(kube, ['get', 'secret', '-n', 'agents', 'dry-missing'])).rejects.toThrow(/NotFound/);
+  });
+
+  systemTest('a Secret of another type fails the target permanently, once, and stays as it was', async () => {
+    await kubectlOk(kube, ['create', 'secret', 'generic', 'taken', '-n', 'agents', '--from-literal=k=v']);
+    const { instance, entries } = app([secretTarget('agents', 'taken')]);
+    const [outcome] = await instance.runOnce();
+    expect(outcome).toMatchObject({ ok: false, error: { retryable: false, reason: 'config', stage: 'push' } });
+    expect(outcome!.error!.message).toContain('it has type "Opaque", not kubernetes.io/dockerconfigjson');
+    expect(entries().filter((e) => String(e.msg).startsWith('refresh failed'))).toHaveLength(1);
+    expect((await secret('agents', 'taken')).type).toBe('Opaque');
+  });
+
+  systemTest('Forbidden is reported once as permanent, naming the rule to add', async () => {
+    const token = await serviceAccountWith(kube, 'agents', 'reader', [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }]);
+    const { instance, entries } = app([secretTarget('agents', 'forbidden')], token);
+    const [outcome] = await instance.runOnce();
+    expect(outcome).toMatchObject({ ok: false, error: { retryable: false, reason: 'access_denied' } });
+    expect(outcome!.error!.message).toContain('{apiGroups: [""], resources: ["secrets"], verbs: ["create"]}');
+    expect(entries().filter((e) => String(e.msg).startsWith('refresh failed'))).toHaveLength(1);
+  });
+
+  systemTest('one Pipecat Cloud set and Secrets in two namespaces share one ECR call', async () => {
+    const { instance } = app([makeTarget({ secretSet: 'mixed-pull' }), secretTarget('agents', 'mixed'), secretTarget('batch', 'mixed')]);
+    const outcomes = await instance.runOnce();
+    expect(outcomes.map((o) => [o.secretSet, o.ok])).toEqual([['mixed-pull', true], ['agents/mixed', true], ['batch/mixed', true]]);
+    expect(ecr.calls).toHaveLength(1);
+    const { password } = ecr.issued[0]!;
+    expect(registryEntry(await secret('agents', 'mixed')).password).toBe(password);
+    expect(registryEntry(await secret('batch', 'mixed')).password).toBe(password);
+    expect(Buffer.from(api.getSet('mixed-pull')!.secretValue!, 'base64').toString()).toBe(`AWS:${password}`);
+  });
+});
