@@ -81,7 +81,13 @@ function createClients(config: Config, options: AppOptions, metrics: Metrics, cl
       ? createWebhookNotifier({ url: config.alertWebhookUrl, clock, timers, timeoutMs: config.requestTimeoutMs, dispatcher: options.dispatcher })
       : undefined);
   const kube = options.kubeConnection
-    ? createKubeClient({ connection: options.kubeConnection, requestTimeoutMs: config.requestTimeoutMs, userAgent: `ecr-token-refresher/${options.version}` })
+    ? createKubeClient({
+        connection: options.kubeConnection,
+        requestTimeoutMs: config.requestTimeoutMs,
+        userAgent: `ecr-token-refresher/${options.version}`,
+        clock,
+        observeRequest: requestTimer(metrics, 'kubernetes'),
+      })
     : undefined;
   const sinks = {
     pipecat: createPipecatSink({ secrets, clock, timers }),

@@ -8,6 +8,8 @@ import { readCappedBody } from '../read-capped-body.js';
 import { classifyKubeStatus } from './classify-kube-status.js';
 import { KubernetesError, describeCall, type KubeCallSite, type KubeVerb } from './kubernetes-error.js';
 import type { KubeConnection } from './kube-connection.js';
+import type { RequestTimer } from '../metrics/create-target-observer.js';
+import { systemClock, type Clock } from '../schedule/clock.js';
 
 export interface KubeRequest {
   verb: KubeVerb;
@@ -41,7 +43,14 @@ const TLS_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
-export function createKubeClient(deps: { connection: KubeConnection; requestTimeoutMs: number; userAgent?: string }): KubeClient {
+export function createKubeClient(deps: {
+  connection: KubeConnection;
+  requestTimeoutMs: number;
+  userAgent?: string;
+  clock?: Clock;
+  /** Called once per request with `<verb> <resource>`, the HTTP status (or "error") and its duration. */
+  observeRequest?: RequestTimer;
+}): KubeClient {
   const { connection } = deps;
   const agent = new Agent({
     connect: {
@@ -56,6 +65,8 @@ export function createKubeClient(deps: { connection: KubeConnection; requestTime
   async function send<T>(call: KubeRequest): Promise<T> {
     const site = siteOf(call, connection.endpoint);
     const timeoutMs = call.timeoutMs ?? deps.requestTimeoutMs;
+    const clock = deps.clock ?? systemClock;
+    const started = clock.now();
     let text: string;
     let status: number;
     let retryAfter: string | string[] | undefined;
@@ -82,9 +93,11 @@ export function createKubeClient(deps: { connection: KubeConnection; requestTime
         () => new KubernetesError(`${describeCall(site)} sent a reply larger than ${MAX_REPLY_BYTES} bytes`, { ...site, code: 'ERR_KUBE_BAD_RESPONSE', reason: 'bad_response', retryable: true }),
       );
     } catch (error) {
+      deps.observeRequest?.(`${call.verb} ${site.resource}`, 'error', (clock.now() - started) / 1000);
       if (error instanceof KubernetesError) throw error;
       throw networkError(error, site);
     }
+    deps.observeRequest?.(`${call.verb} ${site.resource}`, String(status), (clock.now() - started) / 1000);
     if (status < 200 || status > 299) {
       throw classifyKubeStatus({ status, body: text, retryAfterMs: retryAfterMs(retryAfter), site });
     }

@@ -28,6 +28,9 @@ export function createMetrics(options: { version: string; defaultMetrics?: boole
     new Histogram({ name: `${METRIC_PREFIX}${name}`, help, labelNames: ['operation', 'status'], buckets: REQUEST_BUCKETS, registers });
 
   gauge('build_info', 'Always 1; the version label says which build is running.', ['version']).set({ version: options.version }, 1);
+  // 1 unless leader election says otherwise: a process without it is the only writer.
+  const leader = gauge('leader', '1 while this process refreshes (leader election off, or holding the Lease); 0 while it stands by.', []);
+  leader.set(1);
 
   return {
     registry,
@@ -55,6 +58,11 @@ export function createMetrics(options: { version: string; defaultMetrics?: boole
       'secrets_api_request_duration_seconds',
       'Duration of Pipecat Cloud secrets API calls by operation and HTTP status (or "error").',
     ),
+    kubernetesApiRequestDuration: requests(
+      'kubernetes_api_request_duration_seconds',
+      'Duration of Kubernetes API calls by operation (verb and resource) and HTTP status (or "error").',
+    ),
+    leader,
   };
 }
 

@@ -69,9 +69,9 @@ export function createTargetObserver(metrics: Metrics | undefined): TargetObserv
   };
 }
 
-/** The request timer for one of the two upstream services, or none without metrics. */
-export function requestTimer(metrics: Metrics | undefined, service: 'ecr' | 'secrets-api'): RequestTimer | undefined {
+/** The request timer for one of the upstream services, or none without metrics. */
+export function requestTimer(metrics: Metrics | undefined, service: 'ecr' | 'secrets-api' | 'kubernetes'): RequestTimer | undefined {
   if (!metrics) return undefined;
-  const histogram = service === 'ecr' ? metrics.ecrRequestDuration : metrics.secretsApiRequestDuration;
+  const histogram = { ecr: metrics.ecrRequestDuration, 'secrets-api': metrics.secretsApiRequestDuration, kubernetes: metrics.kubernetesApiRequestDuration }[service];
   return (operation, status, seconds) => histogram.observe({ operation, status }, seconds);
 }

@@ -69,6 +69,9 @@ describe('pull-Secret targets in the engine', () => {
     expect(second.entries().find((e) => e.msg === 'secret set refreshed and ready')).toMatchObject({ created: false });
     const metrics = await second.instance.metrics.registry.metrics();
     expect(metrics).toMatch(/ecr_token_refresher_token_expiry_timestamp_seconds\{secret_set="agents\/ecr-pull",registry="default\/us-east-1"\} \d+/);
+    // plan and confirm read, publish reads again and writes
+    expect(metrics).toMatch(/ecr_token_refresher_kubernetes_api_request_duration_seconds_count\{operation="get secrets",status="200"\} 3/);
+    expect(metrics).toMatch(/ecr_token_refresher_kubernetes_api_request_duration_seconds_count\{operation="update secrets",status="200"\} 1/);
     await second.instance.stop();
   });
 
