@@ -3,41 +3,25 @@
 // AWS_REGION / AWS_DEFAULT_REGION (then the file's top-level awsRegion) is the
 // default region for every target.
 import type { ConfigProblem } from './config-error.js';
+import { checkTargetValue } from './check-target-value.js';
 import type { SecretFormat, TargetConfig } from './config.js';
-import { suggestName } from './suggest-name.js';
+import type { EnvReader } from './read-env.js';
+import { TARGET_ENV, TARGET_KEYS, type TargetKey } from './target-settings.js';
 import { unknownKeyProblems } from './unknown-key-problems.js';
-import { validateSecretSetName } from './validate-secret-set-name.js';
-
-export const TARGET_KEYS = ['secretSet', 'format', 'pccRegion', 'awsRegion', 'registryId', 'roleArn'] as const;
-type TargetKey = (typeof TARGET_KEYS)[number];
-
-/** Env vars of the single-target form, by target key (awsRegion is a default, not listed). */
-export const TARGET_ENV: Readonly<Record<Exclude<TargetKey, 'awsRegion'>, string>> = {
-  secretSet: 'PCC_SECRET_SET',
-  format: 'PCC_SECRET_FORMAT',
-  pccRegion: 'PCC_REGION',
-  registryId: 'ECR_REGISTRY_ID',
-  roleArn: 'ECR_ROLE_ARN',
-};
 
 const TARGET_HINTS = {
   apiKey: 'keep the key out of the config file: use PCC_API_KEY or apiKeyFile (one key serves every target)',
 };
 
-const FORMATS: readonly SecretFormat[] = ['auto', 'triplet', 'image-pull-secret'];
-const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
-const PCC_REGION = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
-
 export interface LoadTargetsOptions {
-  env: Record<string, string | undefined>;
+  env: EnvReader;
   /** The parsed config file's top level, if there is a file. */
   file?: Record<string, unknown>;
 }
 
 export function loadTargets({ env, file }: LoadTargetsOptions): { targets: TargetConfig[]; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
-  const envValue = (name: string) => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
+  const envValue = env.get;
   const defaultRegion = readDefaultRegion(envValue, file, problems);
 
   if (file?.targets === undefined || file.targets === null) {
@@ -118,7 +102,7 @@ function readDefaultRegion(
           ? { field: 'awsRegion', raw: file.awsRegion }
           : undefined;
   if (!source) return undefined;
-  const result = checkValue('awsRegion', source.raw);
+  const result = checkTargetValue('awsRegion', source.raw);
   if (!result.ok) {
     problems.push({ field: source.field, message: result.message });
     return { invalid: true };
@@ -138,7 +122,7 @@ function readTarget(
   for (const key of TARGET_KEYS) {
     const value = raw(key);
     if (value === undefined) continue;
-    const result = checkValue(key, value);
+    const result = checkTargetValue(key, value);
     if (result.ok) values[key] = result.value;
     else {
       problems.push({ field: fieldOf(key), message: result.message });
@@ -175,46 +159,4 @@ function readTarget(
     ...(values.registryId !== undefined && { registryId: values.registryId }),
     ...(values.roleArn !== undefined && { roleArn: values.roleArn }),
   };
-}
-
-function checkValue(key: TargetKey, raw: unknown): { ok: true; value: string } | { ok: false; message: string } {
-  if (key === 'registryId' && typeof raw === 'number') {
-    // YAML reads an unquoted account id as a number and drops leading zeros.
-    const digits = Number.isInteger(raw) ? String(raw) : '';
-    if (/^\d{12}$/.test(digits)) return { ok: true, value: digits };
-    return { ok: false, message: 'must be a 12-digit AWS account id: quote it ("012345678901") so leading zeros survive' };
-  }
-  if (typeof raw !== 'string') return { ok: false, message: `must be a string, not ${Array.isArray(raw) ? 'a list' : typeof raw}` };
-  const value = raw.trim();
-  const quoted = JSON.stringify(raw);
-  switch (key) {
-    case 'secretSet': {
-      const problem = validateSecretSetName(value);
-      return problem ? { ok: false, message: problem } : { ok: true, value };
-    }
-    case 'format': {
-      if ((FORMATS as readonly string[]).includes(value)) return { ok: true, value };
-      const suggestion = suggestName(value, FORMATS);
-      return {
-        ok: false,
-        message: `${quoted} is not a secret format: ${suggestion ? `did you mean \`${suggestion}\`? ` : ''}use auto, triplet or image-pull-secret`,
-      };
-    }
-    case 'pccRegion':
-      return PCC_REGION.test(value)
-        ? { ok: true, value }
-        : { ok: false, message: `${quoted} is not a Pipecat Cloud region: use lowercase letters, digits and '-', like us-west` };
-    case 'awsRegion':
-      return AWS_REGION.test(value)
-        ? { ok: true, value }
-        : { ok: false, message: `${quoted} is not an AWS region: use a region code like us-east-1 or eu-west-1` };
-    case 'registryId':
-      return /^\d{12}$/.test(value)
-        ? { ok: true, value }
-        : { ok: false, message: `${quoted} is not an AWS account id: use the 12 digits of the registry's account, like 123456789012` };
-    case 'roleArn':
-      return ROLE_ARN.test(value)
-        ? { ok: true, value }
-        : { ok: false, message: `${quoted} is not an IAM role ARN: use arn:aws:iam::<12-digit account>:role/<name>` };
-  }
 }
