@@ -40,7 +40,7 @@ export function createApp(options: AppOptions) {
   const timers = options.timers ?? systemTimers;
 
   const scrubber = createSecretScrubber();
-  scrubber.keep(config.apiKey);
+  if (config.apiKey) scrubber.keep(config.apiKey);
   // Incoming-webhook URLs carry their own credential.
   if (config.alertWebhookUrl) scrubber.keep(config.alertWebhookUrl);
   const destination = options.logDestination ?? { write: (line: string) => void process.stdout.write(line) };
@@ -55,7 +55,7 @@ export function createApp(options: AppOptions) {
   });
   const secrets = createSecretsClient({
     apiUrl: config.apiUrl,
-    apiKey: config.apiKey,
+    apiKey: config.apiKey ?? '',
     requestTimeoutMs: config.requestTimeoutMs,
     clock,
     dispatcher: options.dispatcher,

@@ -3,6 +3,7 @@
 import type { SecretFormat } from './config.js';
 import { suggestName } from './suggest-name.js';
 import type { TargetKey } from './target-settings.js';
+import { validateDnsName } from './validate-dns-name.js';
 import { validateSecretSetName } from './validate-secret-set-name.js';
 
 const FORMATS: readonly SecretFormat[] = ['auto', 'triplet', 'image-pull-secret'];
@@ -13,6 +14,7 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 export type TargetValue = { ok: true; value: string } | { ok: false; message: string };
 
 export function checkTargetValue(key: TargetKey, raw: unknown): TargetValue {
+  if (key === 'kubernetesSecret') return checkKubernetesSecret(raw);
   if (key === 'registryId' && typeof raw === 'number') {
     // YAML reads an unquoted account id as a number and drops leading zeros.
     const digits = Number.isInteger(raw) ? String(raw) : '';
@@ -52,4 +54,22 @@ export function checkTargetValue(key: TargetKey, raw: unknown): TargetValue {
         ? { ok: true, value }
         : { ok: false, message: `${quoted} is not an IAM role ARN: use arn:aws:iam::<12-digit account>:role/<name>` };
   }
+}
+
+const SECRET_FORM = 'write `kubernetesSecret: { namespace: agents, name: ecr-pull }` (KUBERNETES_SECRET=agents/ecr-pull)';
+
+/** A pull Secret's place, as `namespace/name`: a mapping in the file, `namespace/name` in the env. */
+function checkKubernetesSecret(raw: unknown): TargetValue {
+  let namespace: unknown;
+  let name: unknown;
+  if (typeof raw === 'string') [namespace, name] = raw.trim().split('/').length === 2 ? raw.trim().split('/') : [];
+  else if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) ({ namespace, name } = raw as Record<string, unknown>);
+  if (typeof namespace !== 'string' || typeof name !== 'string') {
+    return { ok: false, message: `needs a namespace and a name: ${SECRET_FORM}` };
+  }
+  const namespaceProblem = validateDnsName(namespace.trim(), 'label');
+  if (namespaceProblem) return { ok: false, message: `namespace ${namespaceProblem}` };
+  const nameProblem = validateDnsName(name.trim(), 'subdomain');
+  if (nameProblem) return { ok: false, message: `name ${nameProblem}` };
+  return { ok: true, value: `${namespace.trim()}/${name.trim()}` };
 }

@@ -11,7 +11,8 @@ export function helpLabel(entry: SchemaEntry): string {
 
 function settingLines(): string {
   const entries = SETTING_SCHEMA.filter((e) => e.group !== 'others');
-  const width = Math.max(...entries.map((e) => helpLabel(e).length));
+  // Long defaults (paths) overflow the column rather than widen it for all.
+  const width = Math.min(40, Math.max(...entries.map((e) => helpLabel(e).length)));
   const lines: string[] = [];
   for (const [group, title] of Object.entries(SETTING_GROUPS)) {
     if (group === 'others') continue;

@@ -3,7 +3,8 @@
 // ConfigError; env vars win over the file's top-level settings.
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import type { Config } from './config.js';
-import { loadTargets } from './load-targets.js';
+import { loadKubernetesSettings } from './load-kubernetes-settings.js';
+import { loadTargets, needsApiKey } from './load-targets.js';
 import { parseConfigFile } from './parse-config-file.js';
 import { readApiKey } from './read-api-key.js';
 import { readEnv, type Env } from './read-env.js';
@@ -18,9 +19,11 @@ export interface LoadConfigOptions {
   configFile?: string;
   /** Reads a file as UTF-8 text; throws like node:fs (with `code`) when it cannot. */
   readFile: (path: string) => string;
+  /** The --once flag: leader election is refused with it. */
+  once?: boolean;
 }
 
-export function loadConfig({ env, configFile, readFile }: LoadConfigOptions): Config {
+export function loadConfig({ env, configFile, readFile, once = false }: LoadConfigOptions): Config {
   const problems: ConfigProblem[] = [];
   const envReader = readEnv(env);
 
@@ -40,15 +43,23 @@ export function loadConfig({ env, configFile, readFile }: LoadConfigOptions): Co
   // Without a readable file, the key file and targets it may name are unknown;
   // reporting them as missing would only add noise.
   const fileFailed = filePath !== undefined && file === undefined;
-  const noKeyInEnv = envReader.get('PCC_API_KEY') === undefined && envReader.get('PCC_API_KEY_FILE') === undefined;
-  const key = fileFailed && noKeyInEnv ? { problems: [] } : readApiKey({ env: envReader, fileSetting: file?.apiKeyFile, readFile });
+  // Only Pipecat Cloud sets need the key; one given anyway is still checked.
+  const noKeyGiven = ['PCC_API_KEY', 'PCC_API_KEY_FILE'].every((name) => env[name] === undefined) && (file?.apiKeyFile ?? undefined) === undefined;
+  const skipKey = noKeyGiven && (fileFailed || !needsApiKey(envReader, file));
+  const key = skipKey ? { problems: [] } : readApiKey({ env: envReader, fileSetting: file?.apiKeyFile, readFile });
   problems.push(...key.problems);
+  const kubernetes = loadKubernetesSettings(envReader, file, once, problems);
 
   const { targets, problems: targetProblems } = fileFailed ? { targets: [], problems: [] } : loadTargets({ env: envReader, file });
   problems.push(...targetProblems);
 
   if (problems.length > 0) throw new ConfigError(withoutKey(problems, [env.PCC_API_KEY, key.apiKey]));
-  return { ...(settings as Omit<Config, 'apiKey' | 'targets'>), apiKey: key.apiKey!, targets };
+  return {
+    ...(settings as Omit<Config, 'apiKey' | 'targets' | 'leaderElection' | 'kubernetes'>),
+    ...(key.apiKey !== undefined && { apiKey: key.apiKey }),
+    targets,
+    ...kubernetes,
+  };
 }
 
 function loadFile(

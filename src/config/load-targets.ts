@@ -1,12 +1,14 @@
-// The secret sets to keep filled: either one target from the PCC_SECRET_SET
-// family of env vars, or the config file's `targets:` list, never a mix.
+// The targets to keep filled: either one target from the single-target env
+// vars (PCC_SECRET_SET or KUBERNETES_SECRET and friends), or the config
+// file's `targets:` list, never a mix.
 // AWS_REGION / AWS_DEFAULT_REGION (then the file's top-level awsRegion) is the
 // default region for every target.
 import type { ConfigProblem } from './config-error.js';
 import { checkTargetValue } from './check-target-value.js';
-import type { SecretFormat, TargetConfig } from './config.js';
+import type { TargetConfig } from './config.js';
 import type { EnvReader } from './read-env.js';
-import { TARGET_ENV, TARGET_KEYS, type TargetKey } from './target-settings.js';
+import { readTarget, type DefaultRegion } from './read-target.js';
+import { TARGET_ENV, TARGET_KEYS } from './target-settings.js';
 import { unknownKeyProblems } from './unknown-key-problems.js';
 
 const TARGET_HINTS = {
@@ -46,11 +48,11 @@ export function loadTargets({ env, file }: LoadTargetsOptions): { targets: Targe
 
   const list = file.targets;
   if (!Array.isArray(list)) {
-    problems.push({ field: 'targets', message: 'must be a list of targets, each with at least `secretSet` (and `awsRegion` unless set at the top level)' });
+    problems.push({ field: 'targets', message: 'must be a list of targets, each with `secretSet` or `kubernetesSecret` (and `awsRegion` unless set at the top level)' });
     return { targets: [], problems };
   }
   if (list.length === 0) {
-    problems.push({ field: 'targets', message: 'the list is empty: add at least one target with `secretSet`' });
+    problems.push({ field: 'targets', message: 'the list is empty: add at least one target with `secretSet` or `kubernetesSecret`' });
     return { targets: [], problems };
   }
 
@@ -64,6 +66,10 @@ export function loadTargets({ env, file }: LoadTargetsOptions): { targets: Targe
     }
     const entry = item as Record<string, unknown>;
     problems.push(...unknownKeyProblems(entry, `${prefix}.`, { keys: TARGET_KEYS, hints: TARGET_HINTS }));
+    const place = entry.kubernetesSecret;
+    if (place !== null && typeof place === 'object' && !Array.isArray(place)) {
+      problems.push(...unknownKeyProblems(place as Record<string, unknown>, `${prefix}.kubernetesSecret.`, { keys: ['namespace', 'name'] }));
+    }
     const target = readTarget(
       (key) => (entry[key] === null ? undefined : entry[key]),
       (key) => `${prefix}.${key}`,
@@ -75,8 +81,8 @@ export function loadTargets({ env, file }: LoadTargetsOptions): { targets: Targe
     const first = firstIndexBySet.get(target.secretSet);
     if (first !== undefined) {
       problems.push({
-        field: `${prefix}.secretSet`,
-        message: `${JSON.stringify(target.secretSet)} is also used by targets[${first}]: give each target its own secret set`,
+        field: `${prefix}.${target.destination.kind === 'pipecat' ? 'secretSet' : 'kubernetesSecret'}`,
+        message: `${JSON.stringify(target.secretSet)} is also used by targets[${first}]: give each target its own ${target.destination.kind === 'pipecat' ? 'secret set' : 'Secret'}`,
       });
       return;
     }
@@ -86,7 +92,6 @@ export function loadTargets({ env, file }: LoadTargetsOptions): { targets: Targe
   return { targets, problems };
 }
 
-type DefaultRegion = { value: string } | { invalid: true } | undefined;
 
 function readDefaultRegion(
   envValue: (name: string) => string | undefined,
@@ -110,53 +115,14 @@ function readDefaultRegion(
   return { value: result.value };
 }
 
-function readTarget(
-  raw: (key: TargetKey) => unknown,
-  fieldOf: (key: TargetKey) => string,
-  defaultRegion: DefaultRegion,
-  problems: ConfigProblem[],
-  fromEnv: boolean,
-): TargetConfig | undefined {
-  let ok = true;
-  const values: Partial<Record<TargetKey, string>> = {};
-  for (const key of TARGET_KEYS) {
-    const value = raw(key);
-    if (value === undefined) continue;
-    const result = checkTargetValue(key, value);
-    if (result.ok) values[key] = result.value;
-    else {
-      problems.push({ field: fieldOf(key), message: result.message });
-      ok = false;
-    }
-  }
-  if (raw('secretSet') === undefined) {
-    problems.push({
-      field: fieldOf('secretSet'),
-      message: fromEnv
-        ? 'required: set PCC_SECRET_SET to the secret set to keep filled, or list targets in a config file (--config / CONFIG_FILE)'
-        : 'required: name the secret set this target keeps filled',
-    });
-    ok = false;
-  }
-  if (raw('awsRegion') === undefined) {
-    if (defaultRegion && 'value' in defaultRegion) values.awsRegion = defaultRegion.value;
-    else if (!defaultRegion) {
-      problems.push({
-        field: fieldOf('awsRegion'),
-        message: fromEnv
-          ? "required: set AWS_REGION (or AWS_DEFAULT_REGION) to the ECR registry's region, like us-east-1"
-          : "required: set the ECR registry's region here, or awsRegion at the top level, or AWS_REGION",
-      });
-      ok = false;
-    } else ok = false;
-  }
-  if (!ok) return undefined;
-  return {
-    secretSet: values.secretSet!,
-    format: (values.format ?? 'auto') as SecretFormat,
-    awsRegion: values.awsRegion!,
-    ...(values.pccRegion !== undefined && { pccRegion: values.pccRegion }),
-    ...(values.registryId !== undefined && { registryId: values.registryId }),
-    ...(values.roleArn !== undefined && { roleArn: values.roleArn }),
-  };
+/**
+ * Whether some target is (or, while the targets have problems, may be) a
+ * Pipecat Cloud set, which is what needs PCC_API_KEY. Judged from the raw input
+ * so that a broken Pipecat target still reports a missing key.
+ */
+export function needsApiKey(env: EnvReader, file: Record<string, unknown> | undefined): boolean {
+  const list = file?.targets;
+  if (list === undefined || list === null) return env.get(TARGET_ENV.kubernetesSecret) === undefined || env.get(TARGET_ENV.secretSet) !== undefined;
+  if (!Array.isArray(list) || list.length === 0) return true;
+  return list.some((item) => item === null || typeof item !== 'object' || (item as Record<string, unknown>).kubernetesSecret == null);
 }

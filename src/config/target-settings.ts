@@ -13,7 +13,8 @@ export interface TargetSetting {
 }
 
 export const TARGET_SETTINGS = [
-  { key: 'secretSet', env: 'PCC_SECRET_SET', help: 'Pipecat Cloud secret set to keep filled' },
+  { key: 'secretSet', env: 'PCC_SECRET_SET', help: 'Pipecat Cloud secret set to keep filled (or kubernetesSecret)' },
+  { key: 'kubernetesSecret', env: 'KUBERNETES_SECRET', help: 'pull Secret to keep filled: {namespace, name}; env namespace/name' },
   { key: 'format', env: 'PCC_SECRET_FORMAT', default: 'auto', only: 'secretSet', help: 'auto, triplet or image-pull-secret' },
   { key: 'pccRegion', env: 'PCC_REGION', only: 'secretSet', help: 'Pipecat Cloud region of the set' },
   { key: 'awsRegion', help: 'ECR region of this target (default: AWS_REGION / awsRegion)' },
