@@ -56,6 +56,11 @@ export function loadTargets({ env, file }: LoadTargetsOptions): { targets: Targe
     return { targets: [], problems };
   }
 
+  return { targets: readTargetList(list, defaultRegion, problems), problems };
+}
+
+/** The items of `targets:`, each read on its own; a destination used twice is refused. */
+function readTargetList(list: unknown[], defaultRegion: DefaultRegion, problems: ConfigProblem[]): TargetConfig[] {
   const targets: TargetConfig[] = [];
   const firstIndexBySet = new Map<string, number>();
   list.forEach((item: unknown, index) => {
@@ -89,7 +94,7 @@ export function loadTargets({ env, file }: LoadTargetsOptions): { targets: Targe
     firstIndexBySet.set(target.secretSet, index);
     targets.push(target);
   });
-  return { targets, problems };
+  return targets;
 }
 
 
