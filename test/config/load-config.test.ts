@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, type ConfigProblem } from '../../src/config/config-error.js';
 import { loadConfig } from '../../src/config/load-config.js';
+import { configProblems } from './support/config-problems.js';
 
 const API_KEY = 'pk_live_3f9a0c1d2e4b5a6978';
 const BASE_ENV = { PCC_API_KEY: API_KEY, PCC_SECRET_SET: 'ecr-prod', AWS_REGION: 'us-east-1' };
@@ -24,13 +25,7 @@ function load(env: Env, files: Record<string, string> = {}, configFile?: string)
 }
 
 function problemsOf(env: Env, files: Record<string, string> = {}, configFile?: string): ConfigProblem[] {
-  try {
-    load(env, files, configFile);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
+  return configProblems(() => load(env, files, configFile));
 }
 
 function errorOf(env: Env, files: Record<string, string> = {}, configFile?: string): ConfigError {

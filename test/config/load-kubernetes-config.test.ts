@@ -1,8 +1,9 @@
 // The Kubernetes keys: pull-Secret targets, leader election and the API
 // server connection, validated with field + fix like every other setting.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, type ConfigProblem } from '../../src/config/config-error.js';
+import type { ConfigProblem } from '../../src/config/config-error.js';
 import { loadConfig } from '../../src/config/load-config.js';
+import { configProblems } from './support/config-problems.js';
 
 const API_KEY = 'pk_live_3f9a0c1d2e4b5a6978';
 const KUBE_ENV = { KUBERNETES_SECRET: 'agents/ecr-pull', AWS_REGION: 'us-east-1' };
@@ -20,13 +21,7 @@ function load(env: Record<string, string>, file?: string, once = false) {
 }
 
 function problems(env: Record<string, string>, file?: string, once = false): ConfigProblem[] {
-  try {
-    load(env, file, once);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
+  return configProblems(() => load(env, file, once));
 }
 
 describe('kubernetesSecret targets', () => {
