@@ -12,7 +12,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { loadConfig } from '../../src/config/load-config.js';
 import { SETTING_SCHEMA, SCHEMA_ENV_NAMES, SCHEMA_FILE_KEYS, type SchemaEntry } from '../../src/config/setting-schema.js';
 import { TARGET_ENV } from '../../src/config/target-settings.js';
-import { findTool } from '../alerts/support/find-tool.js';
+import { findTool } from '../support/find-tool.js';
 
 const CHART = fileURLToPath(new URL('../../helm/ecr-token-refresher', import.meta.url));
 const CI_VALUES = readdirSync(join(CHART, 'ci')).filter((name) => name.endsWith('-values.yaml'));
