@@ -62,8 +62,8 @@ else
   tool_installed kube-apiserver "v$K8S_VERSION"
   tool_installed etcd "$ETCD_VERSION"
 fi
-ln -sfn "../kube-v$K8S_VERSION/kube-apiserver" "$BIN/kube-apiserver"
-ln -sfn "../kube-v$K8S_VERSION/etcd" "$BIN/etcd"
+link "../kube-v$K8S_VERSION/kube-apiserver" "$BIN/kube-apiserver"
+link "../kube-v$K8S_VERSION/etcd" "$BIN/etcd"
 
 # The Prometheus Operator's CRDs for ServiceMonitor and PrometheusRule, from its Go module (the
 # operator publishes them in the module's example/ folder), so the API server validates those

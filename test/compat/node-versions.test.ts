@@ -51,7 +51,7 @@ function run(node: string, args: string[], env: NodeJS.ProcessEnv) {
 
 describe.each(RUNTIMES)('on Node %s', (label, node) => {
   it('prints the version', async () => {
-    expect(existsSync(node), `${node} is missing: run scripts/install-node-runtimes (scripts/test does)`).toBe(true);
+    expect(existsSync(node), `${node} is missing: run scripts/install-test-tools (scripts/test does)`).toBe(true);
     const { version } = (await import('../../package.json', { with: { type: 'json' } })).default;
     const result = await run(node, ['--version'], { PATH: process.env.PATH });
     expect(result).toMatchObject({ code: 0, stdout: `${version}\n` });

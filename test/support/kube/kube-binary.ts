@@ -20,8 +20,9 @@ function installed(path: string, mode: number): string {
   return path;
 }
 
-export function kubeBinary(name: KubeBinaryName): string {
-  return installed(join(TOOLS, 'bin', name), constants.X_OK);
+/** `tools` is for the test of this lookup; everything else uses this checkout's .tools. */
+export function kubeBinary(name: KubeBinaryName, tools = TOOLS): string {
+  return installed(join(tools, 'bin', name), constants.X_OK);
 }
 
 /** The ServiceMonitor and PrometheusRule CustomResourceDefinitions, one file each. */
