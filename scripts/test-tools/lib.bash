@@ -34,6 +34,12 @@ tool_there() { printf '%s %s: already there\n' "$1" "$2"; }
 
 have() { command -v "$1" >/dev/null 2>&1; }
 
+# A symlink, replaced only when it points elsewhere: a warm run changes nothing on disk, so it is
+# safe while tests are running the linked tools.
+link() { # $1 = target (relative to the link's folder), $2 = the link
+  [ "$(readlink "$2" 2>/dev/null)" = "$1" ] || ln -sfn "$1" "$2"
+}
+
 # Go >= 1.26 (the kube and helm-unittest modules declare it); /usr/local/go is where its
 # official tarball puts it. Debian's golang-go is older.
 need_go() {

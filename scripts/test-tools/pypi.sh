@@ -27,7 +27,7 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]
 fi
 for exe in "${COMMANDS[@]}"; do
   [ -x "$venv/bin/$exe" ] || fail "$venv/bin/$exe is missing after pip install ${REQUIREMENTS[*]}"
-  ln -sfn "../venv/bin/$exe" "$BIN/$exe"
+  link "../venv/bin/$exe" "$BIN/$exe"
 done
 for requirement in "${REQUIREMENTS[@]}"; do
   name=${requirement%%==*}

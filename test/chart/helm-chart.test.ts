@@ -149,7 +149,19 @@ describe.each(CI_VALUES)('helm template with ci/%s', (valuesFile) => {
     const configMap = docs.find((doc) => doc.kind === 'ConfigMap' && doc.data?.['config.yaml']);
     const config = parse(configMap!.data['config.yaml']);
     expect(config.metricsPort).toBe(9102);
-    expect(config.targets ?? []).toEqual(values.targets ?? []);
+    // One config path: always a targets list; the single-target shorthand becomes its one item.
+    const shorthand = [
+      Object.fromEntries(
+        Object.entries({
+          secretSet: values.secretSet,
+          format: values.secretFormat ?? 'auto',
+          pccRegion: values.pccRegion,
+          registryId: values.registryId,
+          roleArn: values.roleArn,
+        }).filter(([, value]) => value),
+      ),
+    ];
+    expect(config.targets).toEqual(values.targets?.length ? values.targets : shorthand);
     for (const { pod } of podSpecs(docs)) {
       expect(pod.spec.containers[0].args.slice(0, 2)).toEqual(['--config', '/etc/ecr-token-refresher/config.yaml']);
     }
@@ -190,7 +202,8 @@ describe('render failures', () => {
   it.each([
     ['an unknown mode', ['--set', 'mode=daemonset'], /mode/],
     ['an unknown secret format', ['--set', 'secretFormat=docker'], /secretFormat/],
-    ['an unknown top-level key', ['--set', 'replicaCount=2'], /replicaCount/],
+    ['an unknown top-level key', ['--set', 'replicas=2'], /replicas/],
+    ['several replicas without leader election', ['--set', 'replicaCount=2'], /leaderElection\/enabled/],
     ['a number where a boolean belongs', ['--set', 'serviceMonitor.enabled=3'], /serviceMonitor/],
   ])('rejects %s through the values schema', (_what, args, message) => {
     const result = helmTemplate([...base, '--set', 'pipecatApiKey.value=k', ...args]);

@@ -61,7 +61,7 @@ const CASES: Case[] = [
     name: 'wrong type: targets is a mapping, not a list',
     file: { name: 'targets-map.yaml', text: 'targets:\n  secretSet: ecr-prod\n' },
     field: 'targets',
-    says: /must be a list of targets, each with at least `secretSet`/,
+    says: /must be a list of targets, each with `secretSet` or `kubernetesSecret`/,
   },
   {
     name: 'wrong type: a number as secretSet',
@@ -205,6 +205,19 @@ const CASES: Case[] = [
     field: 'unknown option --onse',
     says: /did you mean --once\? see --help/,
     problems: 0,
+  },
+  {
+    name: 'leader election with --once',
+    args: ['--once'],
+    env: { PCC_SECRET_SET: 'ecr-prod', LEADER_ELECTION: 'true' },
+    field: 'LEADER_ELECTION',
+    says: /leader election is for the daemon: unset it for --once runs/,
+  },
+  {
+    name: 'a pull-Secret target with a namespace that is not a DNS label',
+    env: { KUBERNETES_SECRET: 'Agents/ecr-pull', PCC_API_KEY: undefined },
+    field: 'KUBERNETES_SECRET',
+    says: /namespace "Agents" is not a valid DNS-1123 label: use lowercase letters/,
   },
   {
     name: 'several problems at once, reported together',

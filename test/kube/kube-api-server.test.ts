@@ -82,6 +82,12 @@ describe('test Kubernetes API server', () => {
     expect(canI).toMatchObject({ code: 1, stdout: 'no\n' });
   });
 
+  it('names the install command when a binary is missing', () => {
+    expect(() => kubeBinary('kube-apiserver', kube.dir)).toThrow(
+      `${kube.dir}/bin/kube-apiserver is not installed: run scripts/install-test-tools (scripts/test runs it first)`,
+    );
+  });
+
   it('frees its ports once stopped', async () => {
     const other = await startKubeApiServer();
     const { ports, dir } = other;

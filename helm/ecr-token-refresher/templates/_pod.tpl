@@ -29,7 +29,7 @@ metadata:
     {{- end }}
 spec:
   serviceAccountName: {{ include "ecr-token-refresher.serviceAccountName" $root }}
-  automountServiceAccountToken: {{ $v.automountServiceAccountToken }}
+  automountServiceAccountToken: {{ include "ecr-token-refresher.automountToken" $root }}
   restartPolicy: {{ .restartPolicy }}
   terminationGracePeriodSeconds: {{ $v.terminationGracePeriodSeconds }}
   {{- with $v.priorityClassName }}
@@ -59,24 +59,6 @@ spec:
         {{- with $v.aws.region }}
         - name: AWS_REGION
           value: {{ . | quote }}
-        {{- end }}
-        {{- if not $v.targets }}
-        - name: PCC_SECRET_SET
-          value: {{ required "a secret set is required: set secretSet (single-target form) or list targets" $v.secretSet | quote }}
-        - name: PCC_SECRET_FORMAT
-          value: {{ $v.secretFormat | quote }}
-        {{- with $v.pccRegion }}
-        - name: PCC_REGION
-          value: {{ . | quote }}
-        {{- end }}
-        {{- with $v.registryId }}
-        - name: ECR_REGISTRY_ID
-          value: {{ . | quote }}
-        {{- end }}
-        {{- with $v.roleArn }}
-        - name: ECR_ROLE_ARN
-          value: {{ . | quote }}
-        {{- end }}
         {{- end }}
         {{- with $v.aws.existingSecret.name }}
         - name: AWS_ACCESS_KEY_ID
@@ -113,6 +95,9 @@ spec:
         {{- if and .once $v.cronjob.pushgatewayUrl }}
         - name: PUSHGATEWAY_URL
           value: {{ $v.cronjob.pushgatewayUrl | quote }}
+        {{- end }}
+        {{- with include "ecr-token-refresher.leaderElectionEnv" $root | trim }}
+        {{- . | nindent 8 }}
         {{- end }}
         {{- with $v.extraEnv }}
         {{- toYaml . | nindent 8 }}

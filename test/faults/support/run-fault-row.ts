@@ -197,7 +197,7 @@ async function runCli(
       AWS_CONFIG_FILE: join(home, 'no-config'),
       AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
       PCC_API_URL: config.apiUrl,
-      PCC_API_KEY: config.apiKey,
+      PCC_API_KEY: config.apiKey ?? '',
       PCC_SECRET_SET: target.secretSet,
       PCC_SECRET_FORMAT: target.format,
       AWS_REGION: target.awsRegion,
