@@ -12,6 +12,7 @@ import { parseArgs } from './config/parse-args.js';
 import { UsageError } from './config/usage-error.js';
 import { createApp, type App } from './create-app.js';
 import { createProxyDispatcher, describeProxy } from './create-proxy-dispatcher.js';
+import { loadKubernetesAccess } from './kubernetes/load-kubernetes-access.js';
 
 const EXIT_OK = 0;
 const EXIT_REFRESH_FAILED = 1;
@@ -23,6 +24,7 @@ const { version } = createRequire(import.meta.url)('../package.json') as { versi
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number | undefined> {
   let args;
   let config;
+  let kubernetes;
   try {
     args = parseArgs(argv);
     if (args.help) {
@@ -34,6 +36,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number | un
       return EXIT_OK;
     }
     config = loadConfig({ env, configFile: args.configFile, once: args.once, readFile: (path) => readFileSync(path, 'utf8') });
+    kubernetes = loadKubernetesAccess(config, { host: env.KUBERNETES_SERVICE_HOST, port: env.KUBERNETES_SERVICE_PORT });
   } catch (error) {
     if (error instanceof ConfigError || error instanceof UsageError) {
       process.stderr.write(`ecr-token-refresher: ${error.message}\n`);
@@ -46,6 +49,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number | un
     config,
     version,
     dispatcher: createProxyDispatcher(env),
+    kubernetes,
     // In --dry-run, stdout carries the requests; logs go to stderr.
     logDestination: args.dryRun ? { write: (line: string) => void process.stderr.write(line) } : undefined,
   });

@@ -1,6 +1,7 @@
 // The one wiring point: builds the logger, metrics, clients and the refresh
 // engine from a validated Config, and exposes the three ways to run them.
 // Nothing here reads process.env or exits; cli.ts does that.
+import { hostname } from 'node:os';
 import type { Dispatcher } from 'undici';
 import type { DestinationStream, Logger } from 'pino';
 import type { Config } from './config/config.js';
@@ -24,9 +25,10 @@ import { createCronScheduler } from './schedule/create-cron-scheduler.js';
 import type { Scheduler } from './schedule/scheduler.js';
 import { createWebhookNotifier } from './alerts/create-webhook-notifier.js';
 import type { RiskNotifier } from './alerts/risk-notifier.js';
-import { createKubeClient } from './kubernetes/create-kube-client.js';
+import { createKubeClient, type KubeClient } from './kubernetes/create-kube-client.js';
+import { createLeaderElectedDriver, type LeaderElectedDriver } from './drivers/create-leader-elected-driver.js';
 import { createKubernetesSink } from './kubernetes/create-kubernetes-sink.js';
-import type { KubeConnection } from './kubernetes/kube-connection.js';
+import type { KubernetesAccess } from './kubernetes/load-kubernetes-access.js';
 
 export interface AppOptions {
   config: Config;
@@ -41,7 +43,7 @@ export interface AppOptions {
   notifier?: RiskNotifier;
   random?: () => number;
   /** The Kubernetes API, loaded by the caller when a target is a pull Secret or leader election is on. */
-  kubeConnection?: KubeConnection;
+  kubernetes?: KubernetesAccess;
 }
 
 /** The logger, with every known secret scrubbed from its lines, and how to teach it a new token. */
@@ -80,9 +82,10 @@ function createClients(config: Config, options: AppOptions, metrics: Metrics, cl
     (config.alertWebhookUrl
       ? createWebhookNotifier({ url: config.alertWebhookUrl, clock, timers, timeoutMs: config.requestTimeoutMs, dispatcher: options.dispatcher })
       : undefined);
-  const kube = options.kubeConnection
+  const connection = options.kubernetes?.connection;
+  const kube = connection
     ? createKubeClient({
-        connection: options.kubeConnection,
+        connection,
         requestTimeoutMs: config.requestTimeoutMs,
         userAgent: `ecr-token-refresher/${options.version}`,
         clock,
@@ -91,7 +94,7 @@ function createClients(config: Config, options: AppOptions, metrics: Metrics, cl
     : undefined;
   const sinks = {
     pipecat: createPipecatSink({ secrets, clock, timers }),
-    ...(kube && options.kubeConnection && { kubernetes: createKubernetesSink({ client: kube, server: options.kubeConnection.server }) }),
+    ...(kube && connection && { kubernetes: createKubernetesSink({ client: kube, server: connection.server }) }),
   };
   return { mint, notifier, kube, sinks };
 }
@@ -110,6 +113,22 @@ async function pushRunMetrics(config: Config, metrics: Metrics, logger: Logger, 
   }
 }
 
+/** The daemon: plain, or behind a leader election Lease when that is on. */
+function createDaemon(engineDeps: EngineDeps, options: AppOptions, client: KubeClient | undefined, metrics: Metrics) {
+  const { config } = engineDeps;
+  const scheduler = options.scheduler ?? createCronScheduler(config.schedule);
+  const lease = options.kubernetes?.leaseNamespace;
+  if (!config.leaderElection.enabled || !client || !lease) return createDaemonDriver({ ...engineDeps, scheduler });
+  const { leaseName, leaseDurationMs, renewDeadlineMs, retryPeriodMs, identity } = config.leaderElection;
+  return createLeaderElectedDriver({
+    ...engineDeps,
+    scheduler,
+    client,
+    lease: { namespace: lease, leaseName, identity: identity ?? hostname(), leaseDurationMs, renewDeadlineMs, retryPeriodMs },
+    setLeader: (leading) => metrics.leader.set(leading ? 1 : 0),
+  });
+}
+
 export function createApp(options: AppOptions) {
   const { config } = options;
   const clock = options.clock ?? systemClock;
@@ -121,8 +140,8 @@ export function createApp(options: AppOptions) {
   const observer = createTargetObserver(metrics);
   const engineDeps: EngineDeps = { config, clock, timers, ...clients, logger, observer, random: options.random, onToken };
   // One driver per process: the daemon, or a one-shot run. Built on first use.
-  let driver: DaemonDriver | OneShotDriver | undefined;
-  const daemon = () => (driver ??= createDaemonDriver({ ...engineDeps, scheduler: options.scheduler ?? createCronScheduler(config.schedule) })) as DaemonDriver;
+  let driver: DaemonDriver | LeaderElectedDriver | OneShotDriver | undefined;
+  const daemon = () => (driver ??= createDaemon(engineDeps, options, clients.kube, metrics)) as DaemonDriver | LeaderElectedDriver;
   const oneShot = () => (driver ??= createOneShotDriver(engineDeps)) as OneShotDriver;
 
   let server: MetricsServer | undefined;
@@ -146,7 +165,7 @@ export function createApp(options: AppOptions) {
       const driven = daemon();
       const listening = await this.serve();
       const { schedule, refreshMarginMs } = config;
-      const targets = driven.entries.map((entry) => entry.name);
+      const targets = config.targets.map((target) => target.secretSet);
       logger.info({ targets, schedule, refreshMargin: refreshMarginMs / 1000, metrics: `${listening.url}/metrics` }, 'ecr-token-refresher started');
       void driven.start();
       return listening;

@@ -41,14 +41,16 @@ beforeEach(() => {
   api.reset();
 });
 
-const secretTarget = (namespace: string, name: string): TargetConfig =>
-  ({ ...makeTarget({ secretSet: `${namespace}/${name}`, format: 'image-pull-secret' }), kubernetesSecret: { namespace, name } }) as TargetConfig;
+const secretTarget = (namespace: string, name: string): TargetConfig => ({
+  ...makeTarget({ secretSet: `${namespace}/${name}`, format: 'image-pull-secret' }),
+  destination: { kind: 'kubernetes', namespace, name },
+});
 
 function app(targets: TargetConfig[], token = kube.adminToken, overrides: Partial<Config> = {}) {
   const lines: string[] = [];
   const config = makeConfig({ apiUrl: api.url, apiKey: api.apiKey, targets, requestTimeoutMs: 3_000, confirmTimeoutMs: 5_000, ...overrides });
-  const kubeConnection = loadKubeConnection({ kubeconfig: kube.writeKubeconfig(`app-${Math.random().toString(36).slice(2)}`, { token }) });
-  const instance = createApp({ config, version: 'test', kubeConnection, logDestination: { write: (l: string) => void lines.push(l) } });
+  const connection = loadKubeConnection({ kubeconfig: kube.writeKubeconfig(`app-${Math.random().toString(36).slice(2)}`, { token }) });
+  const instance = createApp({ config, version: 'test', kubernetes: { connection }, logDestination: { write: (l: string) => void lines.push(l) } });
   return { instance, lines, entries: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 

@@ -1,0 +1,64 @@
+// The daemon behind a Lease: only the replica holding it runs cycles. Each
+// term of leadership gets a daemon of its own, started when the Lease is won
+// (with the start-up cycle, since a new leader cannot know what the last one
+// managed to write) and stopped, work in flight drained, when it is lost or
+// the process stops; a clean stop releases the Lease only after that drain.
+// Writes are fenced: none starts once leadership has lapsed.
+import type { KubeClient } from '../kubernetes/create-kube-client.js';
+import { createLeaderElector, type LeaderElectionSettings } from '../kubernetes/create-leader-elector.js';
+import type { EngineDeps } from '../refresh/create-engine.js';
+import type { Scheduler } from '../schedule/scheduler.js';
+import { fenceSinks } from '../sink/fence-sinks.js';
+import { createDaemonDriver, type DaemonDriver } from './create-daemon-driver.js';
+
+export function createLeaderElectedDriver(
+  deps: EngineDeps & {
+    scheduler: Scheduler;
+    client: KubeClient;
+    lease: LeaderElectionSettings;
+    /** Reports 1 while leading, 0 while standing by (the `leader` gauge). */
+    setLeader: (leading: boolean) => void;
+  },
+) {
+  const { config, logger } = deps;
+  let term: DaemonDriver | undefined;
+  let drained = true;
+  const elector = createLeaderElector({
+    client: deps.client,
+    settings: deps.lease,
+    clock: deps.clock,
+    timers: deps.timers,
+    logger,
+    random: deps.random,
+    onStartedLeading() {
+      deps.setLeader(true);
+      term = createDaemonDriver({ ...deps, sinks: fenceSinks(deps.sinks, () => elector.isLeader()) });
+      void term.start();
+    },
+    async onStoppedLeading() {
+      deps.setLeader(false);
+      const ending = term;
+      term = undefined;
+      drained = ending ? await ending.stop(config.shutdownTimeoutMs) : true;
+      if (!drained) logger.warn({}, 'leadership ended with a refresh still in flight');
+    },
+  });
+
+  return {
+    start(): Promise<void> {
+      deps.setLeader(false);
+      elector.start();
+      return Promise.resolve();
+    },
+    isLeader: () => elector.isLeader(),
+    /** Leading: every target holds a good token. Standing by: a live holder of the Lease is known. */
+    isReady: () => (term ? term.isReady() : elector.holder() !== undefined),
+    /** Ends the term (bounded drain), then releases the Lease. True when the drain finished. */
+    async stop(): Promise<boolean> {
+      await elector.stop({ release: true });
+      return drained;
+    },
+  };
+}
+
+export type LeaderElectedDriver = ReturnType<typeof createLeaderElectedDriver>;

@@ -1,0 +1,140 @@
+// The built CLI against a real API server and the ECR / Pipecat Cloud
+// stand-ins: two daemons with leader election (exactly one writes; SIGKILL
+// and SIGTERM hand over), and one run over mixed targets sharing one ECR call.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect } from 'vitest';
+import type { BuiltCli } from '../support/create-built-cli.js';
+import type { TrackedProcess } from '../support/create-process-tracker.js';
+import { startKubeApiServer, type KubeApiServer } from '../support/kube/start-kube-api-server.js';
+import { systemTest } from '../support/system-test.js';
+import { waitFor } from '../support/wait-for.js';
+import { createNamespace, getJson } from './support/grant.js';
+import { registryEntry } from './support/test-token.js';
+
+const NS = 'agents';
+const LEASE_MS = 4000;
+const LEASE_ENV = { LEADER_ELECTION_LEASE_DURATION: '4s', LEADER_ELECTION_RENEW_DEADLINE: '2500ms', LEADER_ELECTION_RETRY_PERIOD: '500ms' };
+const WROTE = 'secret set refreshed and ready';
+let kube: KubeApiServer;
+let kubeconfig: string;
+let run = 0;
+
+systemTest.override({ standInOptions: { api: { provisioningDelayMs: 50 } } });
+systemTest.beforeAll(async () => {
+  kube = await startKubeApiServer();
+  kubeconfig = kube.writeKubeconfig('daemons', { token: kube.adminToken });
+  await createNamespace(kube, NS);
+  await createNamespace(kube, 'batch');
+}, 120_000);
+afterAll(async () => {
+  await kube?.stop();
+});
+// The process fixture lives for the whole file: end each test's daemons with it, so none keeps minting.
+const daemons: TrackedProcess[] = [];
+afterEach(async () => {
+  await Promise.all(daemons.splice(0).map((d) => d.stop(5_000)));
+});
+
+type Env = (extra: Record<string, string>) => NodeJS.ProcessEnv;
+
+function daemon(cli: BuiltCli, cliEnv: Env, identity: string, secret: string, lease: string): TrackedProcess {
+  const env = cliEnv({
+    KUBERNETES_SECRET: `${NS}/${secret}`,
+    KUBECONFIG: kubeconfig,
+    LEADER_ELECTION: 'true',
+    LEADER_ELECTION_NAMESPACE: NS,
+    LEADER_ELECTION_LEASE_NAME: lease,
+    POD_NAME: identity,
+    REFRESH_SCHEDULE: '* * * * * *',
+    ...LEASE_ENV,
+  });
+  delete env.PCC_API_KEY;
+  const started = cli.start([], { env });
+  daemons.push(started);
+  return started;
+}
+
+const writes = (d: TrackedProcess) => d.logEntries().filter((e) => e.msg === WROTE);
+const seen = (d: TrackedProcess, msg: string) => d.logEntries().find((e) => e.msg === msg);
+const timeOf = (entry: Record<string, unknown> | undefined) => Date.parse(String(entry?.time));
+
+async function leaderAndStandby(cli: BuiltCli, cliEnv: Env) {
+  const secret = `ha-${++run}`;
+  const lease = `lease-${run}`;
+  const a = daemon(cli, cliEnv, 'pod-a', secret, lease);
+  await waitFor(() => writes(a).length > 0, { what: `pod-a writing (stderr ${a.stderr().slice(-300)}, log ${a.stdout().slice(-800)})`, timeoutMs: 20_000 });
+  const b = daemon(cli, cliEnv, 'pod-b', secret, lease);
+  await waitFor(() => seen(b, 'lease held by another replica: standing by'), { what: `pod-b standing by (log ${b.stdout().slice(-800)})`, timeoutMs: 20_000 });
+  return { a, b, secret };
+}
+
+async function password(namespace: string, name: string) {
+  return registryEntry(await getJson<{ data: Record<string, string> }>(kube, ['secret', '-n', namespace, name])).password;
+}
+
+async function leaderGauge(d: TrackedProcess) {
+  const text = await fetch(String(seen(d, 'ecr-token-refresher started')?.metrics)).then((r) => r.text());
+  return /^ecr_token_refresher_leader (\d)$/m.exec(text)?.[1];
+}
+
+describe('daemons with leader election', () => {
+  systemTest('over several cycles exactly one writes; the standby mints nothing and says leader 0', async ({ cli, cliEnv, ecr }) => {
+    const { a, b, secret } = await leaderAndStandby(cli, cliEnv);
+    const [writesBefore, callsBefore] = [writes(a).length, ecr.calls.length];
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    expect(writes(a).length - writesBefore).toBeGreaterThanOrEqual(3);
+    expect(writes(b)).toHaveLength(0);
+    // One ECR call per write of pod-a's (give or take the cycle in flight at each end): none from pod-b.
+    const [calls, written] = [ecr.calls.length - callsBefore, writes(a).length - writesBefore];
+    expect(Math.abs(calls - written)).toBeLessThanOrEqual(1);
+    expect([await leaderGauge(a), await leaderGauge(b)]).toEqual(['1', '0']);
+    expect((await fetch(String(seen(b, 'ecr-token-refresher started')?.metrics).replace('/metrics', '/readyz'))).status).toBe(200);
+    await b.stop(5_000);
+    await a.stop(5_000);
+    expect(await password(NS, secret)).toBe(ecr.issued.at(-1)!.password);
+  });
+
+  systemTest('SIGKILL of the leader: the standby writes within the lease duration', async ({ cli, cliEnv, ecr }) => {
+    const { a, b, secret } = await leaderAndStandby(cli, cliEnv);
+    const mintedBefore = ecr.issued.length;
+    a.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    await a.exited;
+    await waitFor(() => writes(b).length > 0, { what: `pod-b writing (log ${b.stdout().slice(-800)})`, timeoutMs: 20_000, intervalMs: 20 });
+    const failoverMs = timeOf(seen(b, 'became the leader')) - killedAt;
+    const firstWriteMs = timeOf(writes(b)[0]) - killedAt;
+    console.info(`SIGKILL failover: pod-b leading after ${failoverMs} ms, first write after ${firstWriteMs} ms (lease duration ${LEASE_MS} ms)`);
+    expect(failoverMs).toBeLessThanOrEqual(LEASE_MS + 1500);
+    // Stopped (drained), pod-b's last mint is what the Secret holds.
+    await b.stop(5_000);
+    expect(ecr.issued.length).toBeGreaterThan(mintedBefore);
+    expect(await password(NS, secret)).toBe(ecr.issued.at(-1)!.password);
+  });
+
+  systemTest('SIGTERM of the leader: it releases the Lease and the standby writes at once', async ({ cli, cliEnv }) => {
+    const { a, b } = await leaderAndStandby(cli, cliEnv);
+    const stoppedAt = Date.now();
+    expect((await a.stop(10_000)).code).toBe(0);
+    await waitFor(() => writes(b).length > 0, { what: `pod-b writing (log ${b.stdout().slice(-800)})`, timeoutMs: 20_000, intervalMs: 20 });
+    const handoverMs = timeOf(seen(b, 'became the leader')) - stoppedAt;
+    console.info(`SIGTERM hand-over: pod-b leading ${handoverMs} ms after the signal`);
+    expect(seen(a, 'released the lease')).toBeDefined();
+    expect(handoverMs).toBeLessThan(LEASE_MS / 2);
+  });
+});
+
+describe('mixed targets', () => {
+  systemTest('one Pipecat Cloud set and Secrets in two namespaces share one ECR call', async ({ cli, cliEnv, ecr, api, home }) => {
+    const file = join(home, 'mixed.yaml');
+    writeFileSync(file, `targets:\n  - secretSet: mixed-pull\n  - kubernetesSecret: { namespace: ${NS}, name: mixed }\n  - kubernetesSecret: { namespace: batch, name: mixed }\n`);
+    const callsBefore = ecr.calls.length;
+    const result = await cli.run(['--once', '--config', file], { env: cliEnv({ KUBECONFIG: kubeconfig }), timeoutMs: 30_000 });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(ecr.calls.length - callsBefore).toBe(1);
+    const minted = ecr.issued.at(-1)!.password;
+    expect(await password(NS, 'mixed')).toBe(minted);
+    expect(await password('batch', 'mixed')).toBe(minted);
+    expect(Buffer.from(api.getSet('mixed-pull')!.secretValue!, 'base64').toString()).toBe(`AWS:${minted}`);
+  });
+});
