@@ -1,9 +1,11 @@
 // The built CLI against a real API server and the ECR / Pipecat Cloud
 // stand-ins: two daemons with leader election (exactly one writes; SIGKILL
 // and SIGTERM hand over), and one run over mixed targets sharing one ECR call.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect } from 'vitest';
+import { parse, stringify } from 'yaml';
+import type { EcrStandIn } from '../../stand-ins/ecr-stand-in.js';
 import type { BuiltCli } from '../support/create-built-cli.js';
 import type { TrackedProcess } from '../support/create-process-tracker.js';
 import { startKubeApiServer, type KubeApiServer } from '../support/kube/start-kube-api-server.js';
@@ -22,7 +24,9 @@ let kubeconfig: string;
 let run = 0;
 
 systemTest.override({ standInOptions: { api: { provisioningDelayMs: 50 } } });
-systemTest.beforeAll(async () => {
+let ecrStandIn: EcrStandIn;
+systemTest.beforeAll(async ({ ecr }) => {
+  ecrStandIn = ecr;
   kube = await startKubeApiServer();
   kubeconfig = kube.writeKubeconfig('daemons', { token: kube.adminToken });
   await createNamespace(kube, NS);
@@ -34,7 +38,10 @@ afterAll(async () => {
 // The process fixture lives for the whole file: end each test's daemons with it, so none keeps minting.
 const daemons: TrackedProcess[] = [];
 afterEach(async () => {
-  await Promise.all(daemons.splice(0).map((d) => d.stop(5_000)));
+  const ended = daemons.splice(0);
+  await Promise.all(ended.map((d) => d.stop(5_000)));
+  // The hygiene scan: no token, whole, in anything a daemon printed.
+  for (const d of ended) for (const { password } of ecrStandIn.issued) expect(d.stdout() + d.stderr()).not.toContain(password);
 });
 
 type Env = (extra: Record<string, string>) => NodeJS.ProcessEnv;
@@ -127,7 +134,7 @@ describe('daemons with leader election', () => {
   });
 });
 
-describe('mixed targets', () => {
+describe('mixed targets and bad Kubernetes settings', () => {
   systemTest('one Pipecat Cloud set and Secrets in two namespaces share one ECR call', async ({ cli, cliEnv, ecr, api, home }) => {
     const file = join(home, 'mixed.yaml');
     writeFileSync(file, `targets:\n  - secretSet: mixed-pull\n  - kubernetesSecret: { namespace: ${NS}, name: mixed }\n  - kubernetesSecret: { namespace: batch, name: mixed }\n`);
@@ -139,5 +146,23 @@ describe('mixed targets', () => {
     expect(await password(NS, 'mixed')).toBe(minted);
     expect(await password('batch', 'mixed')).toBe(minted);
     expect(Buffer.from(api.getSet('mixed-pull')!.secretValue!, 'base64').toString()).toBe(`AWS:${minted}`);
+  });
+
+  systemTest('a pull-Secret target outside a pod without KUBECONFIG: exit 2 naming the setting, nothing sent', async ({ cli, cliEnv, ecr }) => {
+    const callsBefore = ecr.calls.length;
+    const result = await cli.run(['--once'], { env: cliEnv({ KUBERNETES_SECRET: `${NS}/nowhere`}) });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('KUBERNETES_SERVICE_HOST: is not set, so this is not a pod: set KUBECONFIG');
+    expect(ecr.calls.length).toBe(callsBefore);
+  });
+
+  systemTest('leader election with no namespace anywhere: exit 2 naming LEADER_ELECTION_NAMESPACE', async ({ cli, cliEnv, home }) => {
+    const noNamespace = join(home, 'no-namespace.kubeconfig');
+    const config = parse(readFileSync(kubeconfig, 'utf8')) as { contexts: Array<{ context: Record<string, string> }> };
+    for (const entry of config.contexts) delete entry.context.namespace;
+    writeFileSync(noNamespace, stringify(config));
+    const result = await cli.run([], { env: cliEnv({ KUBERNETES_SECRET: `${NS}/x`, KUBECONFIG: noNamespace, LEADER_ELECTION: 'true' }) });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('LEADER_ELECTION_NAMESPACE: is not set, and neither POD_NAMESPACE nor KUBECONFIG context');
   });
 });

@@ -1,7 +1,7 @@
 // Pull-Secret targets through the whole engine, in process: the real AWS SDK
 // against the ECR stand-in, the real API server for the Secrets, and for a
 // mixed configuration the Pipecat Cloud stand-in too.
-import { afterAll, beforeEach, describe, expect } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect } from 'vitest';
 import type { Config, TargetConfig } from '../../src/config/config.js';
 import { createApp } from '../../src/create-app.js';
 import { loadKubeConnection } from '../../src/kubernetes/load-kube-connection.js';
@@ -36,9 +36,15 @@ afterAll(async () => {
   process.env = saved;
   await kube?.stop();
 });
+const logged: string[] = [];
 beforeEach(() => {
   ecr.reset();
   api.reset();
+});
+afterEach(() => {
+  // The hygiene scan: no token, whole, in any log line of the test.
+  for (const { password } of ecr.issued) for (const line of logged) expect(line).not.toContain(password);
+  logged.length = 0;
 });
 
 const secretTarget = (namespace: string, name: string): TargetConfig => ({
@@ -50,7 +56,7 @@ function app(targets: TargetConfig[], token = kube.adminToken, overrides: Partia
   const lines: string[] = [];
   const config = makeConfig({ apiUrl: api.url, apiKey: api.apiKey, targets, requestTimeoutMs: 3_000, confirmTimeoutMs: 5_000, ...overrides });
   const connection = loadKubeConnection({ kubeconfig: kube.writeKubeconfig(`app-${Math.random().toString(36).slice(2)}`, { token }) });
-  const instance = createApp({ config, version: 'test', kubernetes: { connection }, logDestination: { write: (l: string) => void lines.push(l) } });
+  const instance = createApp({ config, version: 'test', kubernetes: { connection }, logDestination: { write: (l: string) => void (lines.push(l), logged.push(l)) } });
   return { instance, lines, entries: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 
