@@ -8,6 +8,7 @@ import type { Config, TargetConfig } from '../../src/config/config.js';
 import type { EcrStandIn } from '../../stand-ins/ecr-stand-in.js';
 import type { SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
 import { makeConfig, makeTarget } from '../support/make-config.js';
+import { inProcessAwsEnv } from '../support/in-process-aws-env.js';
 import { systemTest } from '../support/system-test.js';
 
 systemTest.override({ standInOptions: { api: { provisioningDelayMs: 100 } } });
@@ -17,13 +18,7 @@ const saved = { ...process.env };
 
 systemTest.beforeAll(({ ecr: ecrStandIn, api: apiStandIn }) => {
   [ecr, api] = [ecrStandIn, apiStandIn];
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_ECR: ecr.url,
-    AWS_ACCESS_KEY_ID: 'AKIAINTEGRATION00001',
-    AWS_SECRET_ACCESS_KEY: 'integration-secret-not-real',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  });
+  Object.assign(process.env, inProcessAwsEnv(ecr.url));
 });
 afterAll(() => {
   process.env = saved;

@@ -9,6 +9,7 @@ import type { EcrStandIn } from '../../stand-ins/ecr-stand-in.js';
 import type { SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
 import { makeConfig, makeTarget } from '../support/make-config.js';
 import { startKubeApiServer, type KubeApiServer } from '../support/kube/start-kube-api-server.js';
+import { inProcessAwsEnv } from '../support/in-process-aws-env.js';
 import { systemTest } from '../support/system-test.js';
 import { createNamespace, getJson, kubectlOk, serviceAccountWith } from './support/grant.js';
 import { registryEntry } from './support/test-token.js';
@@ -21,13 +22,7 @@ const saved = { ...process.env };
 
 systemTest.beforeAll(async ({ ecr: ecrStandIn, api: apiStandIn }) => {
   [ecr, api] = [ecrStandIn, apiStandIn];
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_ECR: ecr.url,
-    AWS_ACCESS_KEY_ID: 'AKIAINTEGRATION00001',
-    AWS_SECRET_ACCESS_KEY: 'integration-secret-not-real',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  });
+  Object.assign(process.env, inProcessAwsEnv(ecr.url));
   kube = await startKubeApiServer();
   await createNamespace(kube, 'agents');
   await createNamespace(kube, 'batch');
