@@ -213,7 +213,7 @@ export function createRefresher(deps: RefresherDeps) {
       retryable: error.retryable,
       status: error.status,
       consecutiveFailures: s.consecutiveFailures,
-      err: { type: error.name, message: error.message, code: error.code },
+      err: error,
     };
     if (error.retryable && mode === 'daemon' && !stopped) {
       const delay = backoffDelay(
@@ -274,7 +274,7 @@ export function createRefresher(deps: RefresherDeps) {
     if (!deps.notifier) return;
     track(
       deps.notifier.notify(event).catch((error: unknown) => {
-        log.warn({ err: { message: (error as Error).message } }, 'alert webhook delivery failed');
+        log.warn({ err: error }, 'alert webhook delivery failed');
       }),
     );
   }
