@@ -5,10 +5,9 @@ import { helpText } from '../../src/config/help-text.js';
 import { SETTINGS } from '../../src/config/settings.js';
 import { renderSettingsTable } from '../../scripts/render-settings-table.js';
 
-const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 5));
+const section = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
 
-describe('README configuration section', () => {
+describe('docs/configuration.md', () => {
   it('shows the settings table exactly as the code defines names, keys and defaults', () => {
     expect(section).toContain(renderSettingsTable());
   });
