@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { withCurrentValuesTable } from '../../scripts/render-helm-values-doc.js';
 import { documentedValues, valuesTable } from './support/values-table.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -28,7 +29,8 @@ describe('chart values documentation', () => {
     expect([...topLevel].sort()).toEqual(Object.keys(schema.properties).filter((key) => key !== 'global').sort());
   });
 
-  it('has the docs/helm-values.md table generated from values.yaml', () => {
+  it('has the docs/helm-values.md table generated from values.yaml (npx tsx scripts/render-helm-values-doc.ts)', () => {
     expect(doc).toContain(valuesTable(valuesYaml));
+    expect(withCurrentValuesTable(doc, valuesYaml)).toBe(doc);
   });
 });
