@@ -4,9 +4,16 @@ import type { ChildProcess } from 'node:child_process';
 
 const DRAIN_DEADLINE_MS = 15_000;
 
-export async function stopDaemon(daemon: ChildProcess): Promise<number | null> {
-  if (daemon.exitCode !== null || daemon.signalCode !== null) return daemon.exitCode;
-  const exited = new Promise<number | null>((resolve) => daemon.once('exit', (code) => resolve(code)));
+/** How the daemon ended, in the words of the demo's summary. */
+export function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+  if (code !== null) return `exited with code ${code}`;
+  // Ended by SIGTERM itself: it came while the daemon was loading, before it had its handlers.
+  return signal === 'SIGTERM' ? 'ended by SIGTERM before it was up' : `ended by ${signal}`;
+}
+
+export async function stopDaemon(daemon: ChildProcess): Promise<string> {
+  if (daemon.exitCode !== null || daemon.signalCode !== null) return describeExit(daemon.exitCode, daemon.signalCode);
+  const exited = new Promise<string>((resolve) => daemon.once('exit', (code, signal) => resolve(describeExit(code, signal))));
   daemon.kill('SIGTERM');
   const timer = setTimeout(() => daemon.kill('SIGKILL'), DRAIN_DEADLINE_MS);
   try {

@@ -14,7 +14,7 @@ import { startSecretsApiStandIn, type SecretsApiStandIn } from '../stand-ins/sec
 import { DEMO_USAGE, DemoUsageError, parseDemoArgs } from './demo-args.js';
 import { describeLogLine } from './demo-describe.js';
 import { showDemoState } from './demo-show-state.js';
-import { stopDaemon } from './demo-stop-daemon.js';
+import { describeExit, stopDaemon } from './demo-stop-daemon.js';
 import { timeDaemonLoad } from './demo-time-daemon-load.js';
 import { writeDemoConfig } from './demo-write-config.js';
 
@@ -50,11 +50,11 @@ async function main(): Promise<number> {
     };
   });
   // `on`, not `once`: a second Ctrl-C while cleaning up must not kill us before the temp dir is gone.
-  process.on('SIGINT', () => requestStop('Ctrl-C (SIGINT)'));
+  process.on('SIGINT', () => requestStop('Ctrl-C, SIGINT'));
   process.on('SIGTERM', () => requestStop('SIGTERM'));
   process.stdout.on('error', () => {
     outputClosed = true;
-    requestStop('its output was closed');
+    requestStop('output closed');
   });
   const { runForMs } = args;
   if (runForMs) setTimeout(() => requestStop(`--for ${runForMs / 1000}s`), runForMs).unref();
@@ -62,7 +62,7 @@ async function main(): Promise<number> {
   let ecr: EcrStandIn | undefined;
   let api: SecretsApiStandIn | undefined;
   let daemon: ChildProcess | undefined;
-  let daemonCode: number | null | undefined;
+  let daemonEnd: string | undefined;
   let refreshes = 0;
   const dir = mkdtempSync(join(tmpdir(), 'ecr-token-refresher-demo-'));
   try {
@@ -79,8 +79,8 @@ async function main(): Promise<number> {
 
     daemon = spawnDaemon({ configFile, apiKeyFile, ecrUrl: ecr.url, apiUrl: api.url });
     const exited = new Promise<void>((resolve) =>
-      daemon!.once('exit', (code) => {
-        daemonCode = code;
+      daemon!.once('exit', (code, signal) => {
+        daemonEnd = describeExit(code, signal);
         resolve();
       }),
     );
@@ -94,18 +94,18 @@ async function main(): Promise<number> {
     });
     await Promise.race([stopped, exited]);
     if (!stopReason) {
-      say(`daemon exited by itself with code ${daemonCode}`);
+      say(`daemon ${daemonEnd} by itself`);
       return 1;
     }
     return 0;
   } finally {
-    if (daemon && daemonCode === undefined) daemonCode = await stopDaemon(daemon);
+    if (daemon && daemonEnd === undefined) daemonEnd = await stopDaemon(daemon);
     await Promise.all([ecr?.close(), api?.close()]);
     rmSync(dir, { recursive: true, force: true });
     const ran = Math.round((Date.now() - startedAt) / 1000);
     const summary =
-      `demo ${stopReason ? `stopped by ${stopReason}` : 'ended'} after ${ran} s: ${refreshes} refreshes confirmed, ` +
-      `${ecr?.calls.length ?? 0} ECR calls; daemon ${daemonCode === undefined ? 'never started' : `exited with code ${daemonCode}`}; removed ${dir}`;
+      `demo ${stopReason ? `stopped (${stopReason})` : 'ended'} after ${ran} s: ${refreshes} refreshes confirmed, ` +
+      `${ecr?.calls.length ?? 0} ECR calls; daemon ${daemonEnd ?? 'never started'}; removed ${dir}`;
     if (outputClosed) process.stderr.write(`${summary}\n`);
     else say(summary);
   }
