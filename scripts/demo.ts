@@ -4,7 +4,7 @@
 // what /metrics and the stand-in hold. Every way out (Ctrl-C, SIGTERM, a
 // closed stdout, `--for`, the daemon dying) goes through one cleanup that
 // stops the daemon, closes the stand-ins and removes the temp dir.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,8 @@ import { startSecretsApiStandIn, type SecretsApiStandIn } from '../stand-ins/sec
 import { DEMO_USAGE, DemoUsageError, parseDemoArgs } from './demo-args.js';
 import { describeLogLine } from './demo-describe.js';
 import { showDemoState } from './demo-show-state.js';
+import { spawnDaemon } from './demo-spawn-daemon.js';
+import { createStopRequest, type StopRequest } from './demo-stop-request.js';
 import { describeExit, stopDaemon } from './demo-stop-daemon.js';
 import { timeDaemonLoad } from './demo-time-daemon-load.js';
 import { writeDemoConfig } from './demo-write-config.js';
@@ -24,6 +26,14 @@ const EVERY_SECONDS = 20;
 let outputClosed = false;
 function say(text: string) {
   if (!outputClosed) process.stdout.write(`${text}\n`);
+}
+
+interface Run {
+  ecr?: EcrStandIn;
+  api?: SecretsApiStandIn;
+  daemon?: ChildProcess;
+  daemonEnd?: string;
+  refreshes: number;
 }
 
 async function main(): Promise<number> {
@@ -39,99 +49,68 @@ async function main(): Promise<number> {
     process.stdout.write(DEMO_USAGE);
     return 0;
   }
-
-  const startedAt = Date.now();
-  let stopReason: string | undefined;
-  let requestStop!: (reason: string) => void;
-  const stopped = new Promise<void>((resolve) => {
-    requestStop = (reason) => {
-      stopReason ??= reason;
-      resolve();
-    };
-  });
+  const stop = createStopRequest();
   // `on`, not `once`: a second Ctrl-C while cleaning up must not kill us before the temp dir is gone.
-  process.on('SIGINT', () => requestStop('Ctrl-C, SIGINT'));
-  process.on('SIGTERM', () => requestStop('SIGTERM'));
+  process.on('SIGINT', () => stop.request('Ctrl-C, SIGINT'));
+  process.on('SIGTERM', () => stop.request('SIGTERM'));
   process.stdout.on('error', () => {
     outputClosed = true;
-    requestStop('output closed');
+    stop.request('output closed');
   });
   const { runForMs } = args;
-  if (runForMs) setTimeout(() => requestStop(`--for ${runForMs / 1000}s`), runForMs).unref();
+  if (runForMs) setTimeout(() => stop.request(`--for ${runForMs / 1000}s`), runForMs).unref();
 
-  let ecr: EcrStandIn | undefined;
-  let api: SecretsApiStandIn | undefined;
-  let daemon: ChildProcess | undefined;
-  let daemonEnd: string | undefined;
-  let refreshes = 0;
+  const startedAt = Date.now();
+  const run: Run = { refreshes: 0 };
   const dir = mkdtempSync(join(tmpdir(), 'ecr-token-refresher-demo-'));
   try {
-    ecr = await startEcrStandIn({ tokenLifetimeSeconds: 12 * 3600 });
-    api = await startSecretsApiStandIn({ apiKey: API_KEY, provisioningDelayMs: 800 });
-    const loadMs = await timeDaemonLoad();
-    if (stopReason) return 0;
-    const startMs = Date.now() + loadMs;
-    const { configFile, apiKeyFile, schedule } = writeDemoConfig({ dir, apiKey: API_KEY, startMs, everySeconds: EVERY_SECONDS });
-    say(`ECR stand-in:            ${ecr.url}`);
-    say(`secrets API stand-in:    ${api.url}`);
-    say(`config file:             ${configFile}`);
-    say(`schedule:                "${schedule}" (every ${EVERY_SECONDS} s from the start)`);
-
-    daemon = spawnDaemon({ configFile, apiKeyFile, ecrUrl: ecr.url, apiUrl: api.url });
-    const exited = new Promise<void>((resolve) =>
-      daemon!.once('exit', (code, signal) => {
-        daemonEnd = describeExit(code, signal);
-        resolve();
-      }),
-    );
-    let metricsUrl: string | undefined;
-    const shown = { ecr, api, say, isStopping: () => stopReason !== undefined, runForMs };
-    createInterface({ input: daemon.stdout! }).on('line', (line) => {
-      const event = describeLogLine(line);
-      if (event.kind === 'started') metricsUrl = event.metricsUrl;
-      say(event.text);
-      if (event.kind === 'refreshed' && ++refreshes === 2) void showDemoState({ ...shown, metricsUrl });
-    });
-    await Promise.race([stopped, exited]);
-    if (!stopReason) {
-      say(`daemon ${daemonEnd} by itself`);
-      return 1;
-    }
-    return 0;
+    return await runDemo(run, dir, stop, runForMs);
   } finally {
-    if (daemon && daemonEnd === undefined) daemonEnd = await stopDaemon(daemon);
-    await Promise.all([ecr?.close(), api?.close()]);
+    if (run.daemon && run.daemonEnd === undefined) run.daemonEnd = await stopDaemon(run.daemon);
+    await Promise.all([run.ecr?.close(), run.api?.close()]);
     rmSync(dir, { recursive: true, force: true });
     const ran = Math.round((Date.now() - startedAt) / 1000);
     const summary =
-      `demo ${stopReason ? `stopped (${stopReason})` : 'ended'} after ${ran} s: ${refreshes} refreshes confirmed, ` +
-      `${ecr?.calls.length ?? 0} ECR calls; daemon ${daemonEnd ?? 'never started'}; removed ${dir}`;
+      `demo ${stop.reason ? `stopped (${stop.reason})` : 'ended'} after ${ran} s: ${run.refreshes} refreshes confirmed, ` +
+      `${run.ecr?.calls.length ?? 0} ECR calls; daemon ${run.daemonEnd ?? 'never started'}; removed ${dir}`;
     if (outputClosed) process.stderr.write(`${summary}\n`);
     else say(summary);
   }
 }
 
-function spawnDaemon(options: { configFile: string; apiKeyFile: string; ecrUrl: string; apiUrl: string }): ChildProcess {
-  return spawn(process.execPath, ['dist/cli.js', '--config', options.configFile], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    // Its own process group: a Ctrl-C reaches the demo only, which stops the daemon once, in order.
-    detached: true,
-    env: {
-      ...process.env,
-      AWS_ENDPOINT_URL_ECR: options.ecrUrl,
-      AWS_ACCESS_KEY_ID: 'AKIADEMOEXAMPLE00001',
-      AWS_SECRET_ACCESS_KEY: 'demo-secret-access-key-not-real',
-      AWS_REGION: 'us-east-1',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      PCC_API_URL: options.apiUrl,
-      PCC_API_KEY_FILE: options.apiKeyFile,
-      METRICS_PORT: process.env.METRICS_PORT ?? '0',
-      METRICS_HOST: '127.0.0.1',
-      // The stand-ins are on loopback: never send the demo through a proxy set for the machine.
-      NO_PROXY: ['127.0.0.1', 'localhost', process.env.NO_PROXY ?? process.env.no_proxy].filter(Boolean).join(','),
-      LOG_LEVEL: 'info',
-    },
+/** Starts everything and narrates until asked to stop; the caller cleans up whatever `run` holds. */
+async function runDemo(run: Run, dir: string, stop: StopRequest, runForMs: number | undefined): Promise<number> {
+  const ecr = (run.ecr = await startEcrStandIn({ tokenLifetimeSeconds: 12 * 3600 }));
+  const api = (run.api = await startSecretsApiStandIn({ apiKey: API_KEY, provisioningDelayMs: 800 }));
+  const loadMs = await timeDaemonLoad();
+  if (stop.reason) return 0;
+  const startMs = Date.now() + loadMs;
+  const { configFile, apiKeyFile, schedule } = writeDemoConfig({ dir, apiKey: API_KEY, startMs, everySeconds: EVERY_SECONDS });
+  say(`ECR stand-in:            ${ecr.url}`);
+  say(`secrets API stand-in:    ${api.url}`);
+  say(`config file:             ${configFile}`);
+  say(`schedule:                "${schedule}" (every ${EVERY_SECONDS} s from the start)`);
+
+  const daemon = (run.daemon = spawnDaemon({ configFile, apiKeyFile, ecrUrl: ecr.url, apiUrl: api.url }));
+  const exited = new Promise<void>((resolve) =>
+    daemon.once('exit', (code, signal) => {
+      run.daemonEnd = describeExit(code, signal);
+      resolve();
+    }),
+  );
+  let metricsUrl: string | undefined;
+  createInterface({ input: daemon.stdout! }).on('line', (line) => {
+    const event = describeLogLine(line);
+    if (event.kind === 'started') metricsUrl = event.metricsUrl;
+    say(event.text);
+    if (event.kind === 'refreshed' && ++run.refreshes === 2) {
+      void showDemoState({ ecr, api, say, metricsUrl, runForMs, isStopping: () => stop.reason !== undefined });
+    }
   });
+  await Promise.race([stop.stopped, exited]);
+  if (stop.reason) return 0;
+  say(`daemon ${run.daemonEnd} by itself`);
+  return 1;
 }
 
 main().then(

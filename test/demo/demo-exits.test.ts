@@ -1,6 +1,7 @@
 // Every way out of `scripts/demo` is clean: exit code, a one-line summary, no
 // stack trace or unhandled rejection, the daemon gone and the temp dir (with
 // the demo API key file) removed.
+import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../support/ensure-built.js';
 import { createDemoTmp, startDemo, type DemoExit, type RunningDemo } from './support/start-demo.js';
@@ -94,6 +95,25 @@ describe('scripts/demo ends cleanly', () => {
     expect(exit.stdout).toMatch(/\ndemo stopped \(--for 12s\) after \d+ s: 2 refreshes confirmed, 1 ECR calls; daemon exited with code 0; removed /);
     expectNoCrash(exit);
     expect(demo.leftBehind()).toEqual([]);
+  });
+});
+
+describe('scripts/demo when the daemon dies', () => {
+  it('exits 1, says so, and still cleans up', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = taken.address() as { port: number };
+      demo = startDemo([], { tmp: tmp.path, env: { METRICS_PORT: String(port) } });
+      const exit = await demo.exited;
+      expect(exit.code).toBe(1);
+      expect(exit.stdout).toMatch(/fatal: cannot listen on 127\.0\.0\.1:\d+; set METRICS_PORT to a free port/);
+      expect(exit.stdout).toMatch(/\ndaemon exited with code 3 by itself\ndemo ended after \d+ s: 0 refreshes confirmed, 0 ECR calls; daemon exited with code 3; removed \S+\n$/);
+      expectNoCrash(exit);
+      expect(demo.leftBehind()).toEqual([]);
+    } finally {
+      taken.close();
+    }
   });
 });
 

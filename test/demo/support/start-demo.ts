@@ -34,13 +34,13 @@ export function createDemoTmp(): { path: string; dispose(): void } {
   return { path, dispose: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-export function startDemo(args: string[], options: { tmp: string; killAfterMs?: number }): RunningDemo {
+export function startDemo(args: string[], options: { tmp: string; killAfterMs?: number; env?: Record<string, string> }): RunningDemo {
   const { tmp } = options;
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', ...args], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH, HOME: tmp, TMPDIR: tmp, METRICS_PORT: '0' },
+    env: { PATH: process.env.PATH, HOME: tmp, TMPDIR: tmp, METRICS_PORT: '0', ...options.env },
   });
   let stdout = '';
   let stderr = '';
