@@ -10,6 +10,7 @@
 // of the process. Pass that flag when debugging a stack trace.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Output name (dist/<name>.js) → source. Add an entry point here and nowhere else. */
@@ -26,15 +27,20 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 // wasm, and its optimizing compile (TurboFan) peaks at ~35 MiB on the first request; the baseline
 // code parses the few responses of a refresh no measurably slower (docs/performance.md). Set
 // here, before anything compiles wasm, so every way of starting the bundle gets it.
-const BANNER = [
-  "import { createRequire as __bundleCreateRequire } from 'node:module';",
-  "import { setFlagsFromString as __bundleSetV8Flags } from 'node:v8';",
-  'const require = __bundleCreateRequire(import.meta.url);',
-  "__bundleSetV8Flags('--liftoff-only');",
-].join('\n');
+export const V8_FLAGS = ['--liftoff-only'];
 
-export async function bundle({ outdir = 'dist' } = {}) {
-  rmSync(new URL(`${outdir}/`, new URL(ROOT, 'file:')), { recursive: true, force: true });
+function banner(v8Flags) {
+  return [
+    "import { createRequire as __bundleCreateRequire } from 'node:module';",
+    "import { setFlagsFromString as __bundleSetV8Flags } from 'node:v8';",
+    'const require = __bundleCreateRequire(import.meta.url);',
+    ...v8Flags.map((flag) => `__bundleSetV8Flags(${JSON.stringify(flag)});`),
+  ].join('\n');
+}
+
+/** `v8Flags` other than V8_FLAGS are for the benchmark, which measures what each flag costs. */
+export async function bundle({ outdir = 'dist', v8Flags = V8_FLAGS } = {}) {
+  rmSync(resolve(ROOT, outdir), { recursive: true, force: true });
   return build({
     absWorkingDir: ROOT,
     entryPoints: ENTRY_POINTS,
@@ -49,7 +55,7 @@ export async function bundle({ outdir = 'dist' } = {}) {
     // a third, and so does what V8 parses at start-up.
     minify: true,
     legalComments: 'linked',
-    banner: { js: BANNER },
+    banner: { js: banner(v8Flags) },
     logLevel: 'warning',
     metafile: true,
   });
