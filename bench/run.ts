@@ -146,12 +146,13 @@ async function main() {
       ['Fan-out: ECR calls per cycle', calls.join(', '), `= ${FAN_OUT.registries}`, verdict(calls.length === 1 && calls[0] === FAN_OUT.registries)],
       [`Fan-out: most PUTs in flight at once (PUT latency ${FAN_OUT.putLatencyMs} ms)`, String(mostPuts), `≤ PUSH_CONCURRENCY (${FAN_OUT.pushConcurrency})`, verdict(mostPuts <= FAN_OUT.pushConcurrency)],
     );
-    log(`V8 flags: the fan-out with and without --liftoff-only, ${FAN_OUT.runs} alternating pairs...`);
+    log(`V8 flags: the fan-out with and without --liftoff-only and with --max-semi-space-size=1, ${FAN_OUT.runs} alternating rounds...`);
     const flags = await benchV8Flags({ cli, env: fanEnv, dir: OUT, targets: FAN_OUT.targets, registries: FAN_OUT.registries, runs: FAN_OUT.runs, beforeRun: () => fanApi.reset() });
     const cpu = (x: number) => `${(x / 1000).toFixed(2)} s`;
     rows.push(
       ['Fan-out CPU time (user + system): shipped (`--liftoff-only`) vs. without', `${spread(flags.shipped.cpuMs, cpu)} vs. ${spread(flags.withoutFlags.cpuMs, cpu)}`, '', ''],
       ['Fan-out peak RSS: shipped vs. without `--liftoff-only`', `${spread(flags.shipped.peakRssKb, mib)} vs. ${spread(flags.withoutFlags.peakRssKb, mib)}`, '', ''],
+      ['Fan-out CPU time, peak RSS under the image\'s `--max-semi-space-size=1`', `${spread(flags.smallSemiSpace.cpuMs, cpu)}, ${spread(flags.smallSemiSpace.peakRssKb, mib)}`, '', ''],
     );
   } finally {
     await Promise.all([ecr, api, fanApi, instantApi, box.ecr, box.api].map((server) => server.close()));
