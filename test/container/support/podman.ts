@@ -1,45 +1,28 @@
 // Runs podman the way every image test and the benchmark do: with the containers.conf that
 // scripts/test-tools/container.sh writes (host networking, runc), and says plainly why podman
 // cannot run when it cannot — callers fail on that, they never skip.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { runCommand, type CommandRun } from '../../../bench/run-command.js';
 import { ROOT } from '../../support/ensure-built.js';
 
 export const CONTAINERS_CONF = join(ROOT, '.tools', 'containers', 'containers.conf');
 
-export interface PodmanRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type PodmanRun = CommandRun;
 
 /**
  * podman with the given arguments. `env` adds variables to podman's own environment, which is how
  * secrets reach a container (`-e NAME` without a value): never through the process arguments.
  */
-export function podman(args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<PodmanRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('podman', args, {
-      env: { ...process.env, CONTAINERS_CONF, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot run podman (scripts/test-tools/container.sh installs it): ${error.message}`));
-    });
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      // Without systemd podman cannot schedule health checks itself and says so on every run;
-      // the tests run them with `podman healthcheck run`.
-      resolve({ code, stdout, stderr: stderr.replace(/^.*unable to get systemd connection.*\n/gm, '') });
-    });
+export async function podman(args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<PodmanRun> {
+  const run = await runCommand('podman', args, {
+    env: { ...process.env, CONTAINERS_CONF, ...options.env },
+    timeoutMs: options.timeoutMs,
+    what: 'podman (scripts/test-tools/container.sh installs it)',
   });
+  // Without systemd podman cannot schedule health checks itself and says so on every run; the
+  // tests run them with `podman healthcheck run`.
+  return { ...run, stderr: run.stderr.replace(/^.*unable to get systemd connection.*\n/gm, '') };
 }
 
 /** podman that must succeed; the error carries its output. */
