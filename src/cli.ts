@@ -10,8 +10,7 @@ import { helpText } from './config/help-text.js';
 import { loadConfig } from './config/load-config.js';
 import { parseArgs } from './config/parse-args.js';
 import { UsageError } from './config/usage-error.js';
-import { createApp, type App } from './create-app.js';
-import { createProxyDispatcher, describeProxy } from './create-proxy-dispatcher.js';
+import type { App } from './create-app.js';
 import { routeProcessWarnings } from './log/route-process-warnings.js';
 
 const EXIT_OK = 0;
@@ -43,6 +42,12 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number | un
     throw error;
   }
 
+  // Loaded only once a run is certain: --help, --version and a bad configuration exit without
+  // evaluating the AWS SDK, undici, pino and prom-client (most of the start-up time and memory).
+  const [{ createApp }, { createProxyDispatcher, describeProxy }] = await Promise.all([
+    import('./create-app.js'),
+    import('./create-proxy-dispatcher.js'),
+  ]);
   const app = createApp({
     config,
     version,
@@ -108,8 +113,10 @@ function stopOnSignals(app: App, exit: (code: number) => void) {
       () => exit(EXIT_REFRESH_FAILED),
     );
   };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
+  // `on`, not `once`: the second signal must reach the handler above. As PID 1 in a container
+  // (the image has no init) a signal without a handler is ignored, not fatal.
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
 
 main(process.argv.slice(2), process.env).then(
