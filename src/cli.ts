@@ -46,6 +46,9 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number | un
     config,
     version,
     dispatcher: createProxyDispatcher(env),
+    // Given to the clients explicitly, so that an error names the endpoint really used.
+    ecrEndpointUrl: env.AWS_ENDPOINT_URL_ECR?.trim() || env.AWS_ENDPOINT_URL?.trim() || undefined,
+    stsEndpointUrl: env.AWS_ENDPOINT_URL_STS?.trim() || env.AWS_ENDPOINT_URL?.trim() || undefined,
     // In --dry-run, stdout carries the requests; logs go to stderr.
     logDestination: args.dryRun ? { write: (line: string) => void process.stderr.write(line) } : undefined,
   });

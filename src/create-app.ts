@@ -34,6 +34,9 @@ export interface AppOptions {
   timers?: Timers;
   dispatcher?: Dispatcher;
   ecrClientFor?: EcrClientFactory;
+  /** AWS_ENDPOINT_URL_ECR / AWS_ENDPOINT_URL and their STS counterparts, as the entry point read them. */
+  ecrEndpointUrl?: string;
+  stsEndpointUrl?: string;
   scheduler?: Scheduler;
   notifier?: RiskNotifier;
   random?: () => number;
@@ -56,7 +59,9 @@ function createLogging(config: Config, options: AppOptions) {
 /** The outbound clients and sinks, each given only its request timer. */
 function createClients(config: Config, options: AppOptions, metrics: Metrics, clock: Clock, timers: Timers) {
   const mint = createTokenMinter({
-    clientFor: options.ecrClientFor ?? createEcrClientFactory({ requestTimeoutMs: config.requestTimeoutMs }),
+    clientFor:
+      options.ecrClientFor ??
+      createEcrClientFactory({ requestTimeoutMs: config.requestTimeoutMs, endpointUrl: options.ecrEndpointUrl, stsEndpointUrl: options.stsEndpointUrl }),
     clock,
     observeRequest: requestTimer(metrics, 'ecr'),
     requestTimeoutMs: config.requestTimeoutMs,
