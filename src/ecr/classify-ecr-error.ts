@@ -49,9 +49,10 @@ export function classifyEcrError(error: unknown, call: AwsCall): OutboundError {
   const status = e.$metadata?.httpStatusCode;
   const [reason, retryable] = reasonOf(name, status, e.message, error);
   const fix = fixOf(reason, name, status);
-  const detail = oneLine(e.message ?? String(error));
+  const said = `${name}: ${oneLine(e.message ?? String(error))}`;
+  const detail = isMissingCredentials(name, status) ? `no AWS credentials were found (${said})` : said;
   return new OutboundError(
-    `${call.operation} ${call.endpoint} failed for ${call.context}: ${name}: ${detail}${fix ? ` (${fix})` : ''}`,
+    `${call.operation} ${call.endpoint} failed for ${call.context}: ${detail}${fix ? ` (${fix})` : ''}`,
     { code: codeOf(reason, name, status), reason, retryable, status, endpoint: call.endpoint, fix, cause: error },
   );
 }
@@ -71,19 +72,24 @@ function reasonOf(name: string, status: number | undefined, message: string | un
 
 function codeOf(reason: FailureReason, name: string, status: number | undefined): OutboundCode {
   // No status: the SDK never got to send the call, or never got an answer.
-  if (status === undefined && name === 'CredentialsProviderError') return 'ERR_OUTBOUND_CREDENTIALS';
+  if (isMissingCredentials(name, status)) return 'ERR_OUTBOUND_CREDENTIALS';
   if (reason === 'bad_response') return 'ERR_OUTBOUND_REPLY';
   return status === undefined ? 'ERR_OUTBOUND_NETWORK' : 'ERR_OUTBOUND_STATUS';
 }
 
 function fixOf(reason: FailureReason, name: string, status: number | undefined): string | undefined {
-  if (name === 'CredentialsProviderError' && status === undefined) return `no AWS credentials were found: ${CREDENTIAL_CHAIN_FIX}`;
+  if (isMissingCredentials(name, status)) return CREDENTIAL_CHAIN_FIX;
   if (reason === 'access_denied') return 'grant the principal ecr:GetAuthorizationToken, and sts:AssumeRole if a role is configured';
   if (reason === 'invalid_credentials') {
     return 'check the AWS credential chain: env keys, profile, IRSA / Pod Identity, instance role';
   }
   if (reason === 'bad_request') return 'check AWS_REGION, ECR_REGISTRY_ID and AWS_ROLE_ARN';
   return undefined;
+}
+
+/** The SDK's credential chain found nothing to sign with; no call was sent. */
+function isMissingCredentials(name: string, status: number | undefined): boolean {
+  return name === 'CredentialsProviderError' && status === undefined;
 }
 
 function oneLine(text: string): string {

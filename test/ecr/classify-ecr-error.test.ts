@@ -18,7 +18,8 @@ describe('classifyEcrError', () => {
   ])('classifies %s as %s (retryable: %s), naming the endpoint', (name, status, reason, retryable, code) => {
     const error = classifyEcrError(sdkError(name, status), call());
     expect(error).toMatchObject({ reason, retryable, code, endpoint: ENDPOINT, status });
-    expect(error.message).toContain(`ECR GetAuthorizationToken ${ENDPOINT} failed for the default registry in us-east-1: ${name}`);
+    expect(error.message).toContain(`ECR GetAuthorizationToken ${ENDPOINT} failed for the default registry in us-east-1: `);
+    expect(error.message).toContain(`${name}: ${name} happened`);
   });
 
   it('classifies resets and DNS failures as retryable network faults', () => {
