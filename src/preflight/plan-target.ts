@@ -15,10 +15,11 @@ export async function planTarget(
   sink: Sink,
   batch: SinkBatch,
   token: EcrToken | undefined,
+  now: number,
 ): Promise<{ checks: PreflightCheck[]; problems: PreflightProblem[]; requests: DryRunRequest[] }> {
   const { kind, name, endpoint } = sink.describe(target);
   try {
-    const plan = await batch.plan(target, token ?? unmintedToken(target));
+    const plan = await batch.plan(target, token ?? unmintedToken(target, now));
     const preview = token ? plan.preview : unknownLengths(plan.preview);
     const request: DryRunRequest = {
       target: name,

@@ -38,7 +38,7 @@ export async function runPreflight(deps: PreflightDeps): Promise<PreflightReport
     groups.map(async (group) => {
       const key = group[0]!.target;
       const minted = await mintChecked(deps, key, group.map((e) => e.target));
-      const planned = await Promise.all(group.map((e) => sinkChecked(e.target, deps.sinks, batchOf, minted.token)));
+      const planned = await Promise.all(group.map((e) => sinkChecked(e.target, deps, batchOf, minted.token)));
       return [minted, ...planned];
     }),
   );
@@ -72,14 +72,14 @@ async function mintChecked(deps: PreflightDeps, key: MintKey, targets: TargetCon
   }
 }
 
-async function sinkChecked(target: TargetConfig, sinks: Sinks, batchOf: (sink: Sink) => SinkBatch, token: EcrToken | undefined): Promise<Finding> {
+async function sinkChecked(target: TargetConfig, deps: PreflightDeps, batchOf: (sink: Sink) => SinkBatch, token: EcrToken | undefined): Promise<Finding> {
   let sink: Sink;
   try {
-    sink = sinkFor(target, sinks);
+    sink = sinkFor(target, deps.sinks);
   } catch (error) {
     const kind = target.destination.kind;
     const problem = problemOf(target.secretSet, kind, error);
     return { checks: [{ side: kind, subject: problem.target, ok: false, said: problem.message, fix: problem.fix }], problems: [problem], requests: [] };
   }
-  return planTarget(target, sink, batchOf(sink), token);
+  return planTarget(target, sink, batchOf(sink), token, deps.now());
 }

@@ -3,9 +3,12 @@
 // secrets are empty; `unknownLengths` marks them in the redacted preview.
 import type { EcrToken, MintKey } from '../ecr/ecr-token.js';
 
-export function unmintedToken(key: MintKey): EcrToken {
+/** ECR's token lifetime: a sink that reads the expiry sees a plausible one. */
+const ECR_TOKEN_LIFETIME_MS = 12 * 3600_000;
+
+export function unmintedToken(key: MintKey, now: number): EcrToken {
   const registryHost = `${key.registryId ?? 'ACCOUNT'}.dkr.ecr.${key.awsRegion}.amazonaws.com`;
-  return { password: '', authorizationToken: '', expiresAt: Number.NaN, proxyEndpoint: `https://${registryHost}`, registryHost };
+  return { password: '', authorizationToken: '', expiresAt: now + ECR_TOKEN_LIFETIME_MS, proxyEndpoint: `https://${registryHost}`, registryHost };
 }
 
 const ZERO_LENGTH = /^\[REDACTED 0 chars\]$/;
