@@ -4,10 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { classifyEcrError } from '../../src/ecr/classify-ecr-error.js';
 import type { EcrToken } from '../../src/ecr/ecr-token.js';
-import { networkError } from '../../src/errors/outbound-error.js';
+import { OutboundError, networkError } from '../../src/errors/outbound-error.js';
 import { createPipecatSink } from '../../src/pcc/create-pipecat-sink.js';
 import { runPreflight } from '../../src/preflight/run-preflight.js';
 import type { Config } from '../../src/config/config.js';
+import type { Sink } from '../../src/sink/sink.js';
 import { createFakeMinter } from '../support/fake-minter.js';
 import { createFakeSecretsClient } from '../support/fake-secrets-client.js';
 import { createFakeTime } from '../support/fake-time.js';
@@ -23,7 +24,7 @@ function setup() {
   const sinks = { pipecat: createPipecatSink({ secrets, clock: time.clock, timers: time.timers }) };
   const preflight = (config: Config, onToken?: (token: EcrToken) => void) =>
     runPreflight({ config, mint: minter.mint, sinks, ecrEndpoint: () => ECR, now: () => time.clock.now(), onToken });
-  return { time, minter, secrets, preflight };
+  return { time, minter, secrets, sinks, preflight };
 }
 
 const noCredentials = () =>
@@ -158,5 +159,45 @@ describe('preflight', () => {
     const report = await t.preflight(makeConfig({ targets: [makeTarget()] }));
     expect(report.problems).toMatchObject([{ side: 'pipecat', code: 'ERR_SET_FAILED', endpoint: API, message: expect.stringContaining('bad host') }]);
     expect(report.requests).toHaveLength(1);
+  });
+
+  it('checks any sink through its plan alone: a second kind needs no preflight code of its own', async () => {
+    const t = setup();
+    const kube: Sink = {
+      describe: (target) => ({ kind: 'kubernetes', name: target.secretSet }),
+      info: () => ({ format: 'image-pull-secret' }),
+      batch: () => ({
+        plan: async () => {
+          throw new OutboundError('Kubernetes GET https://10.0.0.1:6443/api/v1/namespaces/ns/secrets/pull answered HTTP 403 (grant get on secrets)', {
+            code: 'ERR_OUTBOUND_STATUS',
+            reason: 'unauthorized',
+            retryable: false,
+            status: 403,
+            endpoint: 'https://10.0.0.1:6443',
+            fix: 'grant get on secrets',
+          });
+        },
+        publish: async () => undefined,
+        confirm: async () => undefined,
+      }),
+      stop: () => undefined,
+    };
+    const config = makeConfig({
+      targets: [makeTarget(), makeTarget({ secretSet: 'ns/pull', destination: { kind: 'kubernetes', namespace: 'ns', name: 'pull' } })],
+    });
+    const report = await runPreflight({ config, mint: t.minter.mint, sinks: { ...t.sinks, kubernetes: kube }, ecrEndpoint: () => ECR, now: () => t.time.clock.now() });
+    expect(report.problems).toEqual([
+      {
+        target: 'ns/pull',
+        side: 'kubernetes',
+        code: 'ERR_OUTBOUND_STATUS',
+        reason: 'unauthorized',
+        endpoint: 'https://10.0.0.1:6443',
+        message: 'Kubernetes GET https://10.0.0.1:6443/api/v1/namespaces/ns/secrets/pull answered HTTP 403',
+        fix: 'grant get on secrets',
+      },
+    ]);
+    expect(report.requests.map((r) => r.target)).toEqual(['ecr-pull']);
+    expect(t.minter.calls).toHaveLength(1);
   });
 });
