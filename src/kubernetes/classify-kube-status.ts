@@ -23,6 +23,7 @@ export function classifyKubeStatus(options: {
     retryable,
     status,
     retryAfterMs: options.retryAfterMs,
+    ...(hint && { fix: hint }),
   });
 }
 

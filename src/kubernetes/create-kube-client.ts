@@ -138,10 +138,15 @@ function networkError(error: unknown, site: KubeCallSite): KubernetesError {
   const codes = codesOf(error);
   const tls = codes.find((c) => TLS_CODES.has(c));
   if (tls) {
-    return new KubernetesError(
-      `${describeCall(site)} failed: the server's TLS certificate was not accepted (${tls}); check the certificate authority (certificate-authority in KUBECONFIG, or ca.crt of the service account)`,
-      { ...site, code: 'ERR_KUBE_TLS', reason: 'connection_error', retryable: false, cause: error },
-    );
+    const fix = 'check the certificate authority (certificate-authority in KUBECONFIG, or ca.crt of the service account)';
+    return new KubernetesError(`${describeCall(site)} failed: the server's TLS certificate was not accepted (${tls}); ${fix}`, {
+      ...site,
+      code: 'ERR_KUBE_TLS',
+      reason: 'connection_error',
+      retryable: false,
+      fix,
+      cause: error,
+    });
   }
   const reason = networkFailureReason(error) ?? 'connection_error';
   return new KubernetesError(`${describeCall(site)} failed: ${reason.replace('_', ' ')}${codes[0] ? ` (${codes[0]})` : ''}`, {
@@ -149,6 +154,7 @@ function networkError(error: unknown, site: KubeCallSite): KubernetesError {
     code: 'ERR_KUBE_NETWORK',
     reason,
     retryable: true,
+    fix: `check that ${site.endpoint} is the API server and is reachable from here (the server of KUBECONFIG, or KUBERNETES_SERVICE_HOST/_PORT)`,
     cause: error,
   });
 }

@@ -28,7 +28,7 @@ export function createKubernetesSink(deps: { client: KubeClient; server: string 
   return {
     describe: (target) => {
       const { namespace, name } = secretOf(target);
-      return { kind: 'kubernetes', name: `${namespace}/${name}` };
+      return { kind: 'kubernetes', name: `${namespace}/${name}`, endpoint: client.endpoint };
     },
     info: () => ({ format: 'image-pull-secret' }),
     batch: () => ({
@@ -49,7 +49,8 @@ export function createKubernetesSink(deps: { client: KubeClient; server: string 
             method: creating ? 'POST' : 'PUT',
             url: creating ? collection : `${collection}/${encodeURIComponent(secret.name)}`,
             headers: { authorization: 'Bearer [REDACTED]', 'content-type': 'application/json' },
-            body: { ...body, data: { [DOCKER_CONFIG_JSON_KEY]: `[REDACTED ${body.data![DOCKER_CONFIG_JSON_KEY]!.length} chars]` } },
+            // The token's length, as for the other sinks (0 when --dry-run could not mint one).
+            body: { ...body, data: { [DOCKER_CONFIG_JSON_KEY]: `[REDACTED ${token.password.length} chars]` } },
           },
         };
       },

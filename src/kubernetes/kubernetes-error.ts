@@ -31,14 +31,14 @@ export interface KubeCallSite {
   name?: string;
 }
 
-export interface KubernetesErrorOptions extends KubeCallSite, FailureFacts {
+export interface KubernetesErrorOptions extends KubeCallSite, Omit<FailureFacts, 'endpoint'> {
   code: KubernetesErrorCode;
 }
 
 export class KubernetesError extends ClassifiedError {
   override name = 'KubernetesError';
   readonly code: KubernetesErrorCode;
-  readonly endpoint: string;
+  override readonly endpoint: string;
   readonly verb: KubeVerb;
   readonly resource: string;
   readonly namespace: string;

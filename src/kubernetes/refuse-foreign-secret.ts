@@ -11,9 +11,16 @@ export function foreignSecretProblem(secret: SecretObject | undefined): string |
 
 export function foreignSecretError(target: PullSecretTarget, endpoint: string, problem: string): KubernetesError {
   const { namespace, name } = target;
-  return new KubernetesError(
-    `Secret ${namespace}/${name} at ${endpoint} is not written: ${problem}, and it is left untouched. ` +
-      `Point the target at another name, or delete that Secret (kubectl delete secret -n ${namespace} ${name}) if nothing needs it`,
-    { code: 'ERR_KUBE_WRONG_SECRET_TYPE', reason: 'config', retryable: false, endpoint, verb: 'update', resource: 'secrets', namespace, name },
-  );
+  const fix = `point the target at another name, or delete that Secret (kubectl delete secret -n ${namespace} ${name}) if nothing needs it`;
+  return new KubernetesError(`Secret ${namespace}/${name} at ${endpoint} is not written: ${problem}, and it is left untouched: ${fix}`, {
+    code: 'ERR_KUBE_WRONG_SECRET_TYPE',
+    reason: 'config',
+    retryable: false,
+    endpoint,
+    verb: 'update',
+    resource: 'secrets',
+    namespace,
+    name,
+    fix,
+  });
 }

@@ -82,16 +82,45 @@ describe('pull-Secret targets in the engine', () => {
     await app([secretTarget('agents', 'dry-existing')]).instance.runOnce();
     const before = await secret('agents', 'dry-existing');
     const { instance } = app([secretTarget('agents', 'dry-existing'), secretTarget('agents', 'dry-missing')]);
-    const requests = await instance.dryRun();
-    expect(requests.map((r) => [r.method, r.url, r.creating])).toEqual([
-      ['PUT', `${kube.url}/api/v1/namespaces/agents/secrets/dry-existing`, false],
-      ['POST', `${kube.url}/api/v1/namespaces/agents/secrets`, true],
+    const report = await instance.dryRun();
+    expect(report.ok).toBe(true);
+    expect(report.requests.map((r) => [r.target, r.method, r.url, r.creating])).toEqual([
+      ['agents/dry-existing', 'PUT', `${kube.url}/api/v1/namespaces/agents/secrets/dry-existing`, false],
+      ['agents/dry-missing', 'POST', `${kube.url}/api/v1/namespaces/agents/secrets`, true],
     ]);
-    const shown = JSON.stringify(requests);
+    expect(report.checks.filter((c) => c.side === 'kubernetes').map((c) => [c.subject, c.endpoint, c.said])).toEqual([
+      ['agents/dry-existing', new URL(kube.url).origin, 'would update it (format image-pull-secret, secret agents/dry-existing)'],
+      ['agents/dry-missing', new URL(kube.url).origin, 'would create it (format image-pull-secret, secret agents/dry-missing)'],
+    ]);
+    const shown = JSON.stringify(report);
     for (const issued of ecr.issued) expect(shown).not.toContain(issued.password);
     expect(shown).toContain('[REDACTED');
     expect((await secret('agents', 'dry-existing')).metadata.resourceVersion).toBe(before.metadata.resourceVersion);
     await expect(kubectlOk(kube, ['get', 'secret', '-n', 'agents', 'dry-missing'])).rejects.toThrow(/NotFound/);
+  });
+
+  systemTest('dry-run reports a Secret of another type and a Forbidden read as problems with the endpoint and the fix', async () => {
+    await kubectlOk(kube, ['create', 'secret', 'generic', 'dry-taken', '-n', 'batch', '--from-literal=k=v']);
+    const token = await serviceAccountWith(kube, 'agents', 'no-read', [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]);
+    const taken = await app([secretTarget('batch', 'dry-taken')]).instance.dryRun();
+    const forbidden = await app([secretTarget('agents', 'dry-forbidden')], token).instance.dryRun();
+    const endpoint = new URL(kube.url).origin;
+    expect([...taken.problems, ...forbidden.problems]).toEqual([
+      expect.objectContaining({
+        target: 'batch/dry-taken',
+        side: 'kubernetes',
+        code: 'ERR_KUBE_WRONG_SECRET_TYPE',
+        endpoint,
+        fix: 'point the target at another name, or delete that Secret (kubectl delete secret -n batch dry-taken) if nothing needs it',
+      }),
+      expect.objectContaining({
+        target: 'agents/dry-forbidden',
+        code: 'ERR_KUBE_FORBIDDEN',
+        reason: 'access_denied',
+        endpoint,
+        fix: 'add to a Role in namespace "agents" bound to this identity the rule {apiGroups: [""], resources: ["secrets"], verbs: ["get"]}',
+      }),
+    ]);
   });
 
   systemTest('a Secret of another type fails the target permanently, once, and stays as it was', async () => {
