@@ -92,7 +92,7 @@ describe('the function in the Lambda Runtime Interface Emulator', () => {
     const [line, summary] = emfLines(fn.output());
     expect(line).toMatchObject({ SecretSet: 'lambda-pull', RefreshSuccess: 1, RefreshFailure: 0, tokenExpiresAt: token.expiresAt.toISOString() });
     expect(line!._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'EcrTokenRefresher', Dimensions: [['SecretSet'], []] });
-    expect(line!._aws.CloudWatchMetrics[0].Metrics.map((m: { Name: string }) => m.Name)).toEqual([
+    expect(line!._aws.CloudWatchMetrics[0]!.Metrics.map((m: { Name: string }) => m.Name)).toEqual([
       'TokenSecondsLeft',
       'RefreshSuccess',
       'RefreshFailure',
