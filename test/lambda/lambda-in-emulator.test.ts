@@ -20,7 +20,7 @@ import { startSecretsApiStandIn, type SecretsApiStandIn } from '../../stand-ins/
 import { createProcessTracker } from '../support/create-process-tracker.js';
 import { ROOT } from '../support/ensure-built.js';
 import { findSecretLeaks } from '../support/find-secret-leaks.js';
-import { startLambdaEmulator, type LambdaEmulator } from './support/start-lambda-emulator.js';
+import { LAMBDA_CODE_DIR, startLambdaEmulator, type LambdaEmulator } from './support/start-lambda-emulator.js';
 import { startMoto } from './support/start-moto.js';
 import { emfLines } from './support/emf-lines.js';
 
@@ -54,8 +54,8 @@ function functionEnv(extra: Record<string, string>): Record<string, string> {
   };
 }
 
-async function emulator(extra: Record<string, string>, timeoutSeconds?: number) {
-  const started = await startLambdaEmulator({ tracker, env: functionEnv(extra), timeoutSeconds });
+async function emulator(extra: Record<string, string>, timeoutSeconds?: number, node?: string) {
+  const started = await startLambdaEmulator({ tracker, env: functionEnv(extra), timeoutSeconds, node });
   emulators.push(started);
   return started;
 }
@@ -115,6 +115,17 @@ describe('the function in the Lambda Runtime Interface Emulator', () => {
     const warm = await fn.invoke();
     expect(warm.failed, JSON.stringify(warm.body)).toBe(false);
     expect(api.requests.filter((r) => r.method === 'PUT' && r.path === '/v1/secrets/lambda-warm')).toHaveLength(2);
+  }, 60_000);
+
+  it.each([
+    ['20', process.execPath],
+    ['22', join(ROOT, '.tools', 'node22', 'bin', 'node')],
+  ])('runs on Node %s too (the bundle targets every Node the project supports)', async (major, node) => {
+    const fn = await emulator({ PCC_API_KEY_SECRET_ARN: secretArn, PCC_SECRET_SET: `lambda-node${major}` }, undefined, node);
+    const result = await fn.invoke();
+    expect(result.failed, JSON.stringify(result.body)).toBe(false);
+    expect(fn.output()).toContain(`exec '${node}'`);
+    expect(api.getSet(`lambda-node${major}`)?.status).toBe('ready');
   }, 60_000);
 
   it('reads the key from an SSM SecureString parameter', async () => {
@@ -179,6 +190,13 @@ describe('the function in the Lambda Runtime Interface Emulator', () => {
     expect({ ecr: ecr.calls.length, api: api.requests.length }).toEqual(before);
     expect(result.durationMs).toBeLessThan(5_000);
   }, 60_000);
+
+  it('is what package.json exports as ./lambda, with `handler` exported', () => {
+    const probe = "const m = await import('ecr-token-refresher/lambda'); console.log(import.meta.resolve('ecr-token-refresher/lambda'), typeof m.handler)";
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, AWS_REGION: 'us-east-1' } });
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe(`file://${join(LAMBDA_CODE_DIR, 'index.mjs')} function`);
+  });
 
   it('leaves no key or token in anything the emulator, the runtime client or the function printed', () => {
     const secrets = [

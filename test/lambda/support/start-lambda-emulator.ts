@@ -39,7 +39,10 @@ export async function startLambdaEmulator(options: {
   tracker: ProcessTracker;
   env: Record<string, string>;
   timeoutSeconds?: number;
+  /** The Node binary the runtime client runs on; Node 24, the function's runtime, by default. */
+  node?: string;
 }): Promise<LambdaEmulator> {
+  const node = options.node ?? lambdaNode();
   const rie = findTool('aws-lambda-rie');
   // .tools/bin/aws-lambda-ric links to the client's script; run it with the runtime's Node.
   const ric = realpathSync(findTool('aws-lambda-ric'));
@@ -47,11 +50,11 @@ export async function startLambdaEmulator(options: {
   const url = `http://127.0.0.1:${apiPort}/2015-03-31/functions/function/invocations`;
   const child = options.tracker.start(
     rie,
-    ['--runtime-interface-emulator-address', `127.0.0.1:${apiPort}`, '--runtime-api-address', `127.0.0.1:${runtimePort}`, lambdaNode(), ric, 'index.handler'],
+    ['--runtime-interface-emulator-address', `127.0.0.1:${apiPort}`, '--runtime-api-address', `127.0.0.1:${runtimePort}`, node, ric, 'index.handler'],
     {
       cwd: LAMBDA_CODE_DIR,
       env: {
-        PATH: `${dirname(lambdaNode())}:${process.env.PATH ?? ''}`,
+        PATH: `${dirname(node)}:${process.env.PATH ?? ''}`,
         LAMBDA_TASK_ROOT: LAMBDA_CODE_DIR,
         AWS_LAMBDA_FUNCTION_TIMEOUT: String(options.timeoutSeconds ?? 60),
         AWS_LAMBDA_FUNCTION_NAME: 'ecr-token-refresher',
