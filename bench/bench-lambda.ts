@@ -20,7 +20,7 @@ import { startSecretsApiStandIn } from '../stand-ins/secrets-api-stand-in.js';
 import { createProcessTracker } from '../test/support/create-process-tracker.js';
 import { ROOT } from '../test/support/ensure-built.js';
 import { LAMBDA_CODE_DIR, startLambdaEmulator, type LambdaEmulator } from '../test/lambda/support/start-lambda-emulator.js';
-import { startMoto } from '../test/lambda/support/start-moto.js';
+import { startMoto } from '../test/support/start-moto.js';
 import { formatTable } from './format-table.js';
 import { summarize, type Summary } from './summarize.js';
 

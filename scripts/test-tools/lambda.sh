@@ -39,64 +39,58 @@ quietly() { # $1 = tool name, rest = command
   fi
 }
 
-install_cfn_lint() {
-  local dir=$TOOLS/cfn-lint-$CFN_LINT_VERSION
-  # A venv's scripts name their interpreter by absolute path, so it is built in place and marked
-  # complete only at the end.
-  if [ ! -f "$dir/.complete" ]; then
-    local started=$SECONDS
-    command -v python3 >/dev/null || fail "python3 is needed for cfn-lint: apt-get install python3 python3-venv"
-    rm -rf "$dir"
-    quietly cfn-lint sh -c "python3 -m venv '$dir' &&
-      '$dir/bin/python' -m pip install --quiet --disable-pip-version-check 'cfn-lint==$CFN_LINT_VERSION'"
-    [ -x "$dir/bin/cfn-lint" ] || fail "cfn-lint $CFN_LINT_VERSION installed without its command (see $LOGS/lambda-cfn-lint.log)"
-    touch "$dir/.complete"
-    echo "cfn-lint $CFN_LINT_VERSION: installed in $((SECONDS - started))s"
-  else
-    echo "cfn-lint $CFN_LINT_VERSION: already there"
+# Runs INSTALLER unless MARKER exists, then checks MARKER and prints the tool's line.
+ensure() { # $1 = tool, $2 = version, $3 = marker file, $4 = installer function
+  local tool=$1 version=$2 marker=$3 installer=$4
+  if [ -e "$marker" ]; then
+    echo "$tool $version: already there"
+    return
   fi
-  ln -sfn "../${dir#"$TOOLS/"}/bin/cfn-lint" "$BIN/cfn-lint"
+  local started=$SECONDS
+  "$installer"
+  [ -e "$marker" ] || fail "$tool $version installed without ${marker#"$TOOLS/"} (see $LOGS/lambda-$tool.log)"
+  echo "$tool $version: installed in $((SECONDS - started))s"
 }
 
-install_rie() {
-  local dir=$TOOLS/aws-lambda-rie-$RIE_VERSION
-  if [ ! -x "$dir/aws-lambda-rie" ]; then
-    local started=$SECONDS
-    if ! command -v go >/dev/null && [ -x /usr/local/go/bin/go ]; then PATH=/usr/local/go/bin:$PATH; fi
-    command -v go >/dev/null || fail "Go is needed to build the Runtime Interface Emulator: install Go 1.26 or newer"
-    rm -rf "$dir.partial" && mkdir -p "$dir.partial"
-    quietly aws-lambda-rie env GOBIN="$dir.partial" CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOTOOLCHAIN=local \
-      nice go install -trimpath -ldflags "-s -w" "$RIE_MODULE/cmd/aws-lambda-rie@$RIE_VERSION"
-    rm -rf "$dir" && mv "$dir.partial" "$dir"
-    echo "aws-lambda-rie $RIE_VERSION: installed in $((SECONDS - started))s"
-  else
-    echo "aws-lambda-rie $RIE_VERSION: already there"
-  fi
-  ln -sfn "../${dir#"$TOOLS/"}/aws-lambda-rie" "$BIN/aws-lambda-rie"
+CFN_LINT_DIR=$TOOLS/cfn-lint-$CFN_LINT_VERSION
+RIE_DIR=$TOOLS/aws-lambda-rie-$RIE_VERSION
+RIC_DIR=$TOOLS/aws-lambda-ric-$RIC_VERSION
+
+# A venv's scripts name their interpreter by absolute path, so it is built in place and marked
+# complete only at the end.
+build_cfn_lint() {
+  command -v python3 >/dev/null || fail "python3 is needed for cfn-lint: apt-get install python3 python3-venv"
+  rm -rf "$CFN_LINT_DIR"
+  quietly cfn-lint sh -c "python3 -m venv '$CFN_LINT_DIR' &&
+    '$CFN_LINT_DIR/bin/python' -m pip install --quiet --disable-pip-version-check 'cfn-lint==$CFN_LINT_VERSION'"
+  [ -x "$CFN_LINT_DIR/bin/cfn-lint" ] && touch "$CFN_LINT_DIR/.complete"
 }
 
-install_ric() {
-  local dir=$TOOLS/aws-lambda-ric-$RIC_VERSION
-  if [ ! -f "$dir/node_modules/aws-lambda-ric/rapid-client.node" ]; then
-    local started=$SECONDS
-    for cmd in cmake make g++; do
-      command -v "$cmd" >/dev/null || fail "aws-lambda-ric compiles native code and needs $cmd: apt-get install cmake make g++"
-    done
-    rm -rf "$dir.partial" && mkdir -p "$dir.partial"
-    printf '{ "name": "aws-lambda-ric-tool", "private": true }\n' >"$dir.partial/package.json"
-    # --foreground-scripts runs the package's own build (npm 11 would skip it otherwise).
-    quietly aws-lambda-ric sh -c "cd '$dir.partial' && nice npm install --no-audit --no-fund --foreground-scripts \
-      --save-exact 'aws-lambda-ric@$RIC_VERSION'"
-    [ -f "$dir.partial/node_modules/aws-lambda-ric/rapid-client.node" ] ||
-      fail "aws-lambda-ric $RIC_VERSION installed without its native client (see $LOGS/lambda-aws-lambda-ric.log)"
-    rm -rf "$dir" && mv "$dir.partial" "$dir"
-    echo "aws-lambda-ric $RIC_VERSION: installed in $((SECONDS - started))s"
-  else
-    echo "aws-lambda-ric $RIC_VERSION: already there"
-  fi
-  ln -sfn "../${dir#"$TOOLS/"}/node_modules/.bin/aws-lambda-ric" "$BIN/aws-lambda-ric"
+build_rie() {
+  if ! command -v go >/dev/null && [ -x /usr/local/go/bin/go ]; then PATH=/usr/local/go/bin:$PATH; fi
+  command -v go >/dev/null || fail "Go is needed to build the Runtime Interface Emulator: install Go 1.26 or newer"
+  rm -rf "$RIE_DIR.partial" && mkdir -p "$RIE_DIR.partial"
+  quietly aws-lambda-rie env GOBIN="$RIE_DIR.partial" CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOTOOLCHAIN=local \
+    nice go install -trimpath -ldflags "-s -w" "$RIE_MODULE/cmd/aws-lambda-rie@$RIE_VERSION"
+  rm -rf "$RIE_DIR" && mv "$RIE_DIR.partial" "$RIE_DIR"
 }
 
-install_cfn_lint
-install_rie
-install_ric
+build_ric() {
+  local cmd
+  for cmd in cmake make g++; do
+    command -v "$cmd" >/dev/null || fail "aws-lambda-ric compiles native code and needs $cmd: apt-get install cmake make g++"
+  done
+  rm -rf "$RIC_DIR.partial" && mkdir -p "$RIC_DIR.partial"
+  printf '{ "name": "aws-lambda-ric-tool", "private": true }\n' >"$RIC_DIR.partial/package.json"
+  # --foreground-scripts runs the package's own build (npm 11 would skip it otherwise).
+  quietly aws-lambda-ric sh -c "cd '$RIC_DIR.partial' && nice npm install --no-audit --no-fund --foreground-scripts \
+    --save-exact 'aws-lambda-ric@$RIC_VERSION'"
+  rm -rf "$RIC_DIR" && mv "$RIC_DIR.partial" "$RIC_DIR"
+}
+
+ensure cfn-lint "$CFN_LINT_VERSION" "$CFN_LINT_DIR/.complete" build_cfn_lint
+ln -sfn "../${CFN_LINT_DIR#"$TOOLS/"}/bin/cfn-lint" "$BIN/cfn-lint"
+ensure aws-lambda-rie "$RIE_VERSION" "$RIE_DIR/aws-lambda-rie" build_rie
+ln -sfn "../${RIE_DIR#"$TOOLS/"}/aws-lambda-rie" "$BIN/aws-lambda-rie"
+ensure aws-lambda-ric "$RIC_VERSION" "$RIC_DIR/node_modules/aws-lambda-ric/rapid-client.node" build_ric
+ln -sfn "../${RIC_DIR#"$TOOLS/"}/node_modules/.bin/aws-lambda-ric" "$BIN/aws-lambda-ric"

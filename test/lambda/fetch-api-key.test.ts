@@ -10,7 +10,7 @@ import type { ApiKeySource } from '../../src/lambda/api-key-source.js';
 import { createApiKeyFetcher } from '../../src/lambda/fetch-api-key.js';
 import { createProcessTracker } from '../support/create-process-tracker.js';
 import { freePort } from '../support/free-port.js';
-import { startMoto } from './support/start-moto.js';
+import { startMoto } from '../support/start-moto.js';
 
 const tracker = createProcessTracker();
 const home = mkdtempSync(join(tmpdir(), 'ecr-token-refresher-key-'));

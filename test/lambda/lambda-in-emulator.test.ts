@@ -21,7 +21,7 @@ import { createProcessTracker } from '../support/create-process-tracker.js';
 import { ROOT } from '../support/ensure-built.js';
 import { findSecretLeaks } from '../support/find-secret-leaks.js';
 import { LAMBDA_CODE_DIR, startLambdaEmulator, type LambdaEmulator } from './support/start-lambda-emulator.js';
-import { startMoto } from './support/start-moto.js';
+import { startMoto } from '../support/start-moto.js';
 import { emfLines } from './support/emf-lines.js';
 
 const tracker = createProcessTracker();

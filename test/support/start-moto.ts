@@ -1,10 +1,10 @@
-// moto's server mode as the local Secrets Manager and SSM: an AWS
+// moto's server mode (ECR, Secrets Manager, SSM, ...) on a free loopback port: an AWS
 // implementation written independently of this project, speaking the real
 // wire protocols to the real SDK clients. From scripts/install-test-tools.
-import { findTool } from '../../alerts/support/find-tool.js';
-import type { ProcessTracker } from '../../support/create-process-tracker.js';
-import { freePort } from '../../support/free-port.js';
-import { waitFor } from '../../support/wait-for.js';
+import { findTool } from '../alerts/support/find-tool.js';
+import type { ProcessTracker } from './create-process-tracker.js';
+import { freePort } from './free-port.js';
+import { waitFor } from './wait-for.js';
 
 export async function startMoto(tracker: ProcessTracker, home: string): Promise<{ url: string }> {
   const moto = findTool('moto_server');
