@@ -175,6 +175,18 @@ describe('the function in the Lambda Runtime Interface Emulator', () => {
     }
   }, 90_000);
 
+  it('reports a key it cannot read with the secret, the endpoint and the fix, and pushes nothing', async () => {
+    const missing = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:never-created-AbCdEf';
+    const before = api.requests.length;
+    const fn = await emulator({ PCC_API_KEY_SECRET_ARN: missing, PCC_SECRET_SET: 'lambda-no-key' });
+    const result = await fn.invoke();
+    expect(result.body.errorType).toBe('ApiKeyReadError');
+    expect(result.body.errorMessage).toMatch(
+      new RegExp(`^reading the Pipecat Cloud key from secret ${missing} at ${motoUrl} failed: ResourceNotFoundException: .*: check PCC_API_KEY_SECRET_ARN and that the function's role may call secretsmanager:GetSecretValue on it`),
+    );
+    expect(api.requests.length).toBe(before);
+  }, 60_000);
+
   it('fails at once on bad configuration, with one message per problem, and sends nothing', async () => {
     const before = { ecr: ecr.calls.length, api: api.requests.length };
     const fn = await emulator({ PCC_API_KEY: API_KEY, PCC_SECRET_SET: 'Bad_Name', REFRESH_MARGIN: 'soon' });
