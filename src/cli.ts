@@ -33,7 +33,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number | un
       process.stdout.write(`${version}\n`);
       return EXIT_OK;
     }
-    config = loadConfig({ env, configFile: args.configFile, readFile: (path) => readFileSync(path, 'utf8') });
+    config = loadConfig({ env, configFile: args.configFile, once: args.once, readFile: (path) => readFileSync(path, 'utf8') });
   } catch (error) {
     if (error instanceof ConfigError || error instanceof UsageError) {
       process.stderr.write(`ecr-token-refresher: ${error.message}\n`);
@@ -53,16 +53,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number | un
   const proxy = describeProxy(env);
   if (proxy) app.logger.info({ proxy }, 'calls to the secrets API, webhook and Pushgateway go through a proxy (NO_PROXY honoured)');
 
-  if (args.dryRun) {
-    try {
-      const requests = await app.dryRun();
-      process.stdout.write(`${JSON.stringify({ dryRun: true, requests }, null, 2)}\n`);
-      return EXIT_OK;
-    } catch (error) {
-      app.logger.error({ err: { message: (error as Error).message } }, 'dry run failed');
-      return EXIT_REFRESH_FAILED;
-    }
-  }
+  if (args.dryRun) return dryRun(app);
 
   if (args.once) {
     stopOnSignals(app, () => undefined);
@@ -84,6 +75,17 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number | un
   }
   stopOnSignals(app, (code) => process.exit(code));
   return undefined;
+}
+
+async function dryRun(app: App): Promise<number> {
+  try {
+    const requests = await app.dryRun();
+    process.stdout.write(`${JSON.stringify({ dryRun: true, requests }, null, 2)}\n`);
+    return EXIT_OK;
+  } catch (error) {
+    app.logger.error({ err: { message: (error as Error).message } }, 'dry run failed');
+    return EXIT_REFRESH_FAILED;
+  }
 }
 
 function stopOnSignals(app: App, exit: (code: number) => void) {

@@ -2,17 +2,22 @@
 // engine from a validated Config, and exposes the three ways to run them.
 // Nothing here reads process.env or exits; cli.ts does that.
 import type { Dispatcher } from 'undici';
-import type { DestinationStream } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import type { Config } from './config/config.js';
 import { createEcrClientFactory, type EcrClientFactory } from './ecr/create-ecr-client-factory.js';
 import { createTokenMinter } from './ecr/create-token-minter.js';
+import { tokenSecrets, type EcrToken } from './ecr/ecr-token.js';
 import { createLogger } from './log/create-logger.js';
 import { createScrubbingDestination, createSecretScrubber } from './log/create-scrubbing-destination.js';
-import { createMetrics } from './metrics/create-metrics.js';
+import { createMetrics, type Metrics } from './metrics/create-metrics.js';
+import { createTargetObserver, requestTimer } from './metrics/create-target-observer.js';
 import { pushToGateway } from './metrics/push-to-gateway.js';
 import { startMetricsServer, type MetricsServer } from './metrics/start-metrics-server.js';
+import { createPipecatSink } from './pcc/create-pipecat-sink.js';
 import { createSecretsClient } from './pcc/create-secrets-client.js';
-import { createRefresher, type TargetOutcome } from './refresh/create-refresher.js';
+import { createDaemonDriver, type DaemonDriver } from './drivers/create-daemon-driver.js';
+import { createOneShotDriver, type OneShotDriver, type OneShotOptions } from './drivers/create-one-shot-driver.js';
+import type { EngineDeps, TargetOutcome } from './refresh/create-engine.js';
 import { dryRun, type DryRunRequest } from './refresh/dry-run.js';
 import { systemClock, systemTimers, type Clock, type Timers } from './schedule/clock.js';
 import { createCronScheduler } from './schedule/create-cron-scheduler.js';
@@ -34,118 +39,116 @@ export interface AppOptions {
   random?: () => number;
 }
 
-export function createApp(options: AppOptions) {
-  const { config } = options;
-  const clock = options.clock ?? systemClock;
-  const timers = options.timers ?? systemTimers;
-
+/** The logger, with every known secret scrubbed from its lines, and how to teach it a new token. */
+function createLogging(config: Config, options: AppOptions) {
   const scrubber = createSecretScrubber();
-  scrubber.keep(config.apiKey);
+  if (config.apiKey) scrubber.keep(config.apiKey);
   // Incoming-webhook URLs carry their own credential.
   if (config.alertWebhookUrl) scrubber.keep(config.alertWebhookUrl);
   const destination = options.logDestination ?? { write: (line: string) => void process.stdout.write(line) };
   const logger = createLogger({ level: config.logLevel, destination: createScrubbingDestination(destination, scrubber) });
+  const onToken = (token: EcrToken) => {
+    for (const secret of tokenSecrets(token)) scrubber.add(secret);
+  };
+  return { logger, onToken };
+}
 
-  const metrics = createMetrics({ version: options.version });
+/** The outbound clients and sinks, each given only its request timer. */
+function createClients(config: Config, options: AppOptions, metrics: Metrics, clock: Clock, timers: Timers) {
   const mint = createTokenMinter({
     clientFor: options.ecrClientFor ?? createEcrClientFactory({ requestTimeoutMs: config.requestTimeoutMs }),
     clock,
-    metrics,
+    observeRequest: requestTimer(metrics, 'ecr'),
     requestTimeoutMs: config.requestTimeoutMs,
   });
   const secrets = createSecretsClient({
     apiUrl: config.apiUrl,
-    apiKey: config.apiKey,
+    apiKey: config.apiKey ?? '',
     requestTimeoutMs: config.requestTimeoutMs,
     clock,
     dispatcher: options.dispatcher,
-    metrics,
+    observeRequest: requestTimer(metrics, 'secrets-api'),
     userAgent: `ecr-token-refresher/${options.version}`,
   });
-  const refresher = createRefresher({
-    config,
-    clock,
-    timers,
-    mint,
-    secrets,
-    logger,
-    metrics,
-    notifier:
-      options.notifier ??
-      (config.alertWebhookUrl
-        ? createWebhookNotifier({ url: config.alertWebhookUrl, clock, timeoutMs: config.requestTimeoutMs, dispatcher: options.dispatcher })
-        : undefined),
-    scheduler: options.scheduler ?? createCronScheduler(config.schedule),
-    random: options.random,
-    onToken: (token) => {
-      scrubber.add(token.password);
-      scrubber.add(token.authorizationToken);
-      scrubber.add(Buffer.from(`AWS:${token.password}`).toString('base64'));
-    },
-  });
+  const notifier =
+    options.notifier ??
+    (config.alertWebhookUrl
+      ? createWebhookNotifier({ url: config.alertWebhookUrl, clock, timers, timeoutMs: config.requestTimeoutMs, dispatcher: options.dispatcher })
+      : undefined);
+  return { mint, notifier, sinks: { pipecat: createPipecatSink({ secrets, clock, timers }) } };
+}
+
+/** After a one-shot run: push its metrics to the Pushgateway, if one is configured. False if that failed. */
+async function pushRunMetrics(config: Config, metrics: Metrics, logger: Logger, dispatcher: Dispatcher | undefined): Promise<boolean> {
+  if (!config.pushgatewayUrl) return true;
+  try {
+    const groups = await pushToGateway({ gatewayUrl: config.pushgatewayUrl, registry: metrics.registry, timeoutMs: config.requestTimeoutMs, dispatcher });
+    logger.info({ pushgateway: config.pushgatewayUrl, groups: groups.length }, 'metrics pushed to the Pushgateway');
+    return true;
+  } catch (error) {
+    const { message, code } = error as { message: string; code?: string };
+    logger.error({ err: { message, code } }, 'pushing metrics to the Pushgateway failed');
+    return false;
+  }
+}
+
+export function createApp(options: AppOptions) {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const timers = options.timers ?? systemTimers;
+  const { logger, onToken } = createLogging(config, options);
+  const metrics = createMetrics({ version: options.version });
+  const clients = createClients(config, options, metrics, clock, timers);
+  const { mint, sinks } = clients;
+  const observer = createTargetObserver(metrics);
+  const engineDeps: EngineDeps = { config, clock, timers, ...clients, logger, observer, random: options.random, onToken };
+  // One driver per process: the daemon, or a one-shot run. Built on first use.
+  let driver: DaemonDriver | OneShotDriver | undefined;
+  const daemon = () => (driver ??= createDaemonDriver({ ...engineDeps, scheduler: options.scheduler ?? createCronScheduler(config.schedule) })) as DaemonDriver;
+  const oneShot = (run?: OneShotOptions) => (driver ??= createOneShotDriver(engineDeps, run)) as OneShotDriver;
 
   let server: MetricsServer | undefined;
 
   return {
     logger,
     metrics,
-    refresher,
 
     async serve(): Promise<MetricsServer> {
       server = await startMetricsServer({
         registry: metrics.registry,
         host: config.metricsHost,
         port: config.metricsPort,
-        isReady: () => refresher.isReady(),
+        isReady: () => driver?.isReady() ?? false,
       });
       return server;
     },
 
     /** Daemon mode: listener up, refresh now, then on schedule. */
     async startDaemon(): Promise<MetricsServer> {
+      const driven = daemon();
       const listening = await this.serve();
-      logger.info(
-        {
-          targets: config.targets.map((t) => t.secretSet),
-          schedule: config.schedule,
-          refreshMargin: config.refreshMarginMs / 1000,
-          metrics: `${listening.url}/metrics`,
-        },
-        'ecr-token-refresher started',
-      );
-      void refresher.start();
+      const { schedule, refreshMarginMs } = config;
+      const targets = driven.entries.map((entry) => entry.name);
+      logger.info({ targets, schedule, refreshMargin: refreshMarginMs / 1000, metrics: `${listening.url}/metrics` }, 'ecr-token-refresher started');
+      void driven.start();
       return listening;
     },
 
-    async runOnce(): Promise<TargetOutcome[]> {
-      return refresher.runOnce();
+    /** One cycle of every target with retries; `remainingMs` bounds it (the serverless driver's deadline). */
+    async runOnce(run?: OneShotOptions): Promise<TargetOutcome[]> {
+      return oneShot(run).run();
     },
 
     /** After --once: push the run's metrics to the Pushgateway, if one is configured. False if that failed. */
-    async finishOnce(): Promise<boolean> {
-      if (!config.pushgatewayUrl) return true;
-      try {
-        const groups = await pushToGateway({
-          gatewayUrl: config.pushgatewayUrl,
-          registry: metrics.registry,
-          timeoutMs: config.requestTimeoutMs,
-          dispatcher: options.dispatcher,
-        });
-        logger.info({ pushgateway: config.pushgatewayUrl, groups: groups.length }, 'metrics pushed to the Pushgateway');
-        return true;
-      } catch (error) {
-        logger.error({ err: { message: (error as Error).message } }, 'pushing metrics to the Pushgateway failed');
-        return false;
-      }
-    },
+    finishOnce: (): Promise<boolean> => pushRunMetrics(config, metrics, logger, options.dispatcher),
 
     async dryRun(): Promise<DryRunRequest[]> {
-      return dryRun({ config, mint, secrets });
+      return dryRun({ config, mint, sinks, onToken });
     },
 
     /** Drains refreshes in flight (bounded) and closes the listener. */
     async stop(): Promise<boolean> {
-      const drained = await refresher.stop(config.shutdownTimeoutMs);
+      const drained = (await driver?.stop(config.shutdownTimeoutMs)) ?? true;
       await server?.close();
       return drained;
     },

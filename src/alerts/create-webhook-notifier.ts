@@ -4,7 +4,9 @@
 // retried a few times with a short backoff; the engine already de-duplicates
 // (one event per transition, not per retry).
 import { request, type Dispatcher } from 'undici';
-import type { Clock } from '../schedule/clock.js';
+import { OutboundError, endpointOf, networkError } from '../errors/outbound-error.js';
+import { backoffDelay } from '../refresh/backoff-delay.js';
+import type { Clock, Timers } from '../schedule/clock.js';
 import type { RiskEvent, RiskNotifier } from './risk-notifier.js';
 
 export interface WebhookPayload {
@@ -43,19 +45,23 @@ export function formatWebhookPayload(event: RiskEvent, now: number): WebhookPayl
 export function createWebhookNotifier(deps: {
   url: string;
   clock: Clock;
+  timers: Timers;
   timeoutMs: number;
   dispatcher?: Dispatcher;
   attempts?: number;
-  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
 }): RiskNotifier {
   const attempts = deps.attempts ?? 3;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  // The URL itself is a credential for Slack webhooks: errors name only its endpoint.
+  const endpoint = endpointOf(deps.url);
+  const what = `alert webhook POST ${endpoint}`;
+  const sleep = (ms: number) => new Promise<void>((resolve) => void deps.timers.setTimeout(resolve, ms));
   return {
     async notify(event) {
       const body = JSON.stringify(formatWebhookPayload(event, deps.clock.now()));
-      let lastError: Error | undefined;
+      let lastError: OutboundError | undefined;
       for (let attempt = 0; attempt < attempts; attempt++) {
-        if (attempt > 0) await sleep(1000 * 2 ** attempt);
+        if (attempt > 0) await sleep(backoffDelay(attempt - 1, { initialDelayMs: 2_000, maxDelayMs: 8_000, random: deps.random }));
         try {
           const response = await request(deps.url, {
             method: 'POST',
@@ -68,14 +74,20 @@ export function createWebhookNotifier(deps: {
           });
           await response.body.dump();
           if (response.statusCode < 300) return;
-          lastError = new Error(`alert webhook answered HTTP ${response.statusCode}`);
-          if (response.statusCode < 500 && response.statusCode !== 429) break;
+          const status = response.statusCode;
+          lastError = new OutboundError(`${what} answered HTTP ${status}`, {
+            code: 'ERR_OUTBOUND_STATUS',
+            reason: status === 429 ? 'rate_limited' : status >= 500 ? 'server_error' : 'bad_request',
+            retryable: status >= 500 || status === 429,
+            status,
+            endpoint,
+          });
         } catch (error) {
-          // The URL itself is a credential for Slack webhooks: never echo it.
-          lastError = new Error(`alert webhook delivery failed: ${(error as { code?: string }).code ?? (error as Error).name}`);
+          lastError = networkError(what, endpoint, error);
         }
+        if (!lastError.retryable) break;
       }
-      throw lastError ?? new Error('alert webhook delivery failed');
+      throw lastError!;
     },
   };
 }

@@ -4,8 +4,20 @@ export type SecretFormat = 'auto' | 'triplet' | 'image-pull-secret';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
+/** Where a target's token goes: exactly one destination per target. */
+export type TargetDestination =
+  | { kind: 'pipecat'; secretSet: string }
+  | { kind: 'kubernetes'; namespace: string; name: string };
+
 export interface TargetConfig {
+  destination: TargetDestination;
+  /**
+   * The target's name in logs, metrics (`secret_set`) and outcomes: the secret
+   * set for a Pipecat Cloud target, `namespace/name` for a Kubernetes Secret.
+   * Unique across targets.
+   */
   secretSet: string;
+  /** Pipecat Cloud targets only; `image-pull-secret` (the dockerconfigjson form) for Kubernetes ones. */
   format: SecretFormat;
   pccRegion?: string;
   awsRegion: string;
@@ -16,8 +28,8 @@ export interface TargetConfig {
 export interface Config {
   /** Secrets API base URL, without a trailing slash. */
   apiUrl: string;
-  /** Never logged. */
-  apiKey: string;
+  /** Never logged. Absent when no target is a Pipecat Cloud secret set. */
+  apiKey?: string;
   /** At least one; secretSet is unique. */
   targets: TargetConfig[];
   /** Cron expression accepted by node-cron. */
@@ -35,4 +47,24 @@ export interface Config {
   pushgatewayUrl?: string;
   alertWebhookUrl?: string;
   shutdownTimeoutMs: number;
+  leaderElection: LeaderElectionConfig;
+  kubernetes: KubernetesConnectionConfig;
+}
+
+export interface LeaderElectionConfig {
+  enabled: boolean;
+  /** Unset: POD_NAMESPACE was not set either; the engine reads the service account's namespace file. */
+  namespace?: string;
+  leaseName: string;
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+  /** From POD_NAME; unset means the hostname. */
+  identity?: string;
+}
+
+export interface KubernetesConnectionConfig {
+  /** From KUBECONFIG; unset means in-cluster (service account files + KUBERNETES_SERVICE_HOST/_PORT). */
+  kubeconfig?: string;
+  serviceAccountDir: string;
 }

@@ -1,33 +1,44 @@
-// The --help text. Setting defaults come from the same table loadConfig uses.
-import { SETTINGS } from './settings.js';
+// The --help text. Every setting line is rendered from the settings schema,
+// so the names and defaults shown are the ones loadConfig applies.
+import { SETTING_GROUPS, SETTING_SCHEMA, type SchemaEntry } from './setting-schema.js';
 
-type Row = [env: string, key: string, fallback: string, meaning: string];
+/** `NAME (default)`, `NAME (required)` or `NAME`. */
+export function helpLabel(entry: SchemaEntry): string {
+  const fallback = entry.default ?? (entry.required ? 'required' : undefined);
+  const name = entry.env ?? entry.keys[0]!;
+  return fallback === undefined ? name : `${name} (${fallback})`;
+}
 
-const KEY_AND_TARGET_ROWS: Row[] = [
-  ['PCC_API_KEY', '-', 'required*', 'Pipecat Cloud private API key (never in the config file)'],
-  ['PCC_API_KEY_FILE', 'apiKeyFile', '-', 'file holding the key (*instead of PCC_API_KEY)'],
-  ['PCC_SECRET_SET', 'targets[].secretSet', 'required', 'secret set to keep filled'],
-  ['PCC_SECRET_FORMAT', 'targets[].format', 'auto', 'auto, triplet or image-pull-secret'],
-  ['PCC_REGION', 'targets[].pccRegion', '-', 'Pipecat Cloud region of the set'],
-  ['AWS_REGION', 'awsRegion, targets[].awsRegion', 'required', 'ECR region (AWS_DEFAULT_REGION also read)'],
-  ['ECR_REGISTRY_ID', 'targets[].registryId', "caller's account", '12-digit account id of the registry'],
-  ['ECR_ROLE_ARN', 'targets[].roleArn', '-', 'IAM role to assume before minting'],
-];
+function settingLines(): string {
+  const entries = SETTING_SCHEMA.filter((e) => e.group !== 'others');
+  // Long defaults (paths) overflow the column rather than widen it for all.
+  const width = Math.min(40, Math.max(...entries.map((e) => helpLabel(e).length)));
+  const lines: string[] = [];
+  for (const [group, title] of Object.entries(SETTING_GROUPS)) {
+    if (group === 'others') continue;
+    lines.push(`${title}:`);
+    for (const entry of entries.filter((e) => e.group === group)) {
+      const file = entry.keys.length === 0 ? 'not in the file' : `file: ${entry.keys.join(', ')}`;
+      lines.push(`  ${helpLabel(entry).padEnd(width)}  ${file}\n      ${entry.help}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/** The names read by the AWS SDK and the HTTP client, wrapped to fit a terminal. */
+function otherNames(): string {
+  const names = SETTING_SCHEMA.filter((e) => e.group === 'others').flatMap((e) => [e.env!, ...(e.aliases ?? [])]);
+  const lines = [''];
+  for (const name of names) {
+    const last = lines.length - 1;
+    if (lines[last]!.length + name.length > 80) lines.push('');
+    lines[lines.length - 1] += `${lines[lines.length - 1] === '' ? '' : ', '}${name}`;
+  }
+  return lines.join(',\n  ');
+}
 
 export function helpText(version: string): string {
-  const rows: Row[] = [
-    ...KEY_AND_TARGET_ROWS,
-    ...SETTINGS.map((s): Row => [s.env, s.key, s.default ?? '-', s.help]),
-    ['CONFIG_FILE', '(--config)', '-', 'YAML or JSON config file'],
-  ];
-  const label = (env: string, fallback: string) => (fallback === '-' ? env : `${env} (${fallback})`);
-  const width = Math.max(...rows.map(([env, , fallback]) => label(env, fallback).length));
-  const table = rows
-    .map(([env, key, fallback, meaning]) => {
-      const file = key === '-' ? 'not in the file' : `file: ${key}`;
-      return `  ${label(env, fallback).padEnd(width)}  ${file}\n      ${meaning}`;
-    })
-    .join('\n');
+  const table = settingLines();
   return `ecr-token-refresher ${version}
 Keeps AWS ECR registry credentials fresh in Pipecat Cloud image pull secrets.
 
@@ -41,13 +52,14 @@ Options:
   --version            print the version
 
 Environment (one target; for several, list \`targets:\` in the config file).
-Env vars win over the config file's top-level settings. NAME (default):
+Env vars win over the config file's settings; an empty env var counts as unset.
+NAME (default):
 ${table}
 
 Durations: 500ms, 90s, 5m, 4h, 1h30m, 1d.
 
-Also read: AWS_ENDPOINT_URL_ECR and the AWS credential chain's variables (by the AWS SDK);
-HTTPS_PROXY / HTTP_PROXY / NO_PROXY for the secrets API, webhook and Pushgateway.
+Also read, by the AWS SDK (with its credential chain) and the HTTP client:
+  ${otherNames()}.
 
 Exit codes:
   0  every target pushed and ready (--once), or the daemon stopped cleanly

@@ -3,69 +3,39 @@
 // ConfigError; env vars win over the file's top-level settings.
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import type { Config } from './config.js';
-import { loadTargets, TARGET_ENV, TARGET_KEYS } from './load-targets.js';
+import { loadKubernetesSettings } from './load-kubernetes-settings.js';
+import { loadTargets, needsApiKey } from './load-targets.js';
 import { parseConfigFile } from './parse-config-file.js';
 import { readApiKey } from './read-api-key.js';
-import { readSetting } from './read-setting.js';
-import { SETTINGS, type Setting, type SettingValues } from './settings.js';
+import { readEnv, type Env } from './read-env.js';
+import { readSettings } from './read-settings.js';
+import { SETTINGS } from './settings.js';
+import { TOP_LEVEL_HINTS, TOP_LEVEL_KEYS } from './top-level-keys.js';
 import { unknownKeyProblems } from './unknown-key-problems.js';
 
 export interface LoadConfigOptions {
-  env: Record<string, string | undefined>;
+  env: Env;
   /** From --config; wins over CONFIG_FILE. */
   configFile?: string;
   /** Reads a file as UTF-8 text; throws like node:fs (with `code`) when it cannot. */
   readFile: (path: string) => string;
+  /** The --once flag: leader election is refused with it. */
+  once?: boolean;
 }
 
-const TOP_LEVEL_KEYS = [...SETTINGS.map((s) => s.key), 'apiKeyFile', 'awsRegion', 'targets'];
-
-const TOP_LEVEL_HINTS: Record<string, string> = {
-  apiKey: 'keep the key out of the config file: use PCC_API_KEY or apiKeyFile',
-  ...Object.fromEntries(
-    TARGET_KEYS.filter((key) => key !== 'awsRegion').map((key) => [
-      key,
-      `belongs to a target: put it in an item of the \`targets:\` list`,
-    ]),
-  ),
-  ...Object.fromEntries(SETTINGS.map((s) => [s.env, `is an env var name: in the config file write \`${s.key}\``])),
-  ...Object.fromEntries(
-    Object.entries(TARGET_ENV).map(([key, env]) => [env, `is an env var name: in the config file write \`${key}\` in each target`]),
-  ),
-  PCC_API_KEY_FILE: 'is an env var name: in the config file write `apiKeyFile`',
-  PCC_API_KEY: 'keep the key out of the config file: use PCC_API_KEY or apiKeyFile',
-  AWS_REGION: 'is an env var name: in the config file write `awsRegion`',
-  AWS_DEFAULT_REGION: 'is an env var name: in the config file write `awsRegion`',
-};
-
-export function loadConfig({ env, configFile, readFile }: LoadConfigOptions): Config {
+export function loadConfig({ env, configFile, readFile, once = false }: LoadConfigOptions): Config {
   const problems: ConfigProblem[] = [];
-  const envValue = (name: string) => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
+  const envReader = readEnv(env);
 
-  const filePath = configFile ?? envValue('CONFIG_FILE');
+  const filePath = configFile ?? envReader.get('CONFIG_FILE');
   const file = loadFile(filePath, configFile !== undefined ? '--config' : 'CONFIG_FILE', readFile, problems);
   if (file) problems.push(...unknownKeyProblems(file, '', { keys: TOP_LEVEL_KEYS, hints: TOP_LEVEL_HINTS }));
 
-  const settings: SettingValues = {};
-  const explicit = new Map<Setting['field'], string>();
-  for (const setting of SETTINGS) {
-    const fromEnv = envValue(setting.env);
-    const fromFile = file?.[setting.key] ?? undefined;
-    const [raw, field] =
-      fromEnv !== undefined ? [fromEnv, setting.env] : fromFile !== undefined ? [fromFile, setting.key] : [setting.default, undefined];
-    if (raw === undefined) continue;
-    const result = readSetting(setting, raw);
-    if (!result.ok) {
-      problems.push({ field: field ?? setting.env, message: result.message });
-      continue;
-    }
-    (settings as Record<string, unknown>)[setting.field] = result.value;
-    if (field) explicit.set(setting.field, field);
-  }
-  const { retryInitialDelayMs, retryMaxDelayMs } = settings;
+  const { values: settings, sources } = readSettings(SETTINGS, envReader, file, problems);
+  const { retryInitialDelayMs, retryMaxDelayMs } = settings as Partial<Config>;
   if (retryInitialDelayMs !== undefined && retryMaxDelayMs !== undefined && retryMaxDelayMs < retryInitialDelayMs) {
     problems.push({
-      field: explicit.get('retryMaxDelayMs') ?? explicit.get('retryInitialDelayMs') ?? 'RETRY_MAX_DELAY',
+      field: sources.get('retryMaxDelayMs') ?? sources.get('retryInitialDelayMs') ?? 'RETRY_MAX_DELAY',
       message: 'the longest retry delay is shorter than the first one: make RETRY_MAX_DELAY at least RETRY_INITIAL_DELAY',
     });
   }
@@ -73,15 +43,23 @@ export function loadConfig({ env, configFile, readFile }: LoadConfigOptions): Co
   // Without a readable file, the key file and targets it may name are unknown;
   // reporting them as missing would only add noise.
   const fileFailed = filePath !== undefined && file === undefined;
-  const noKeyInEnv = envValue('PCC_API_KEY') === undefined && envValue('PCC_API_KEY_FILE') === undefined;
-  const key = fileFailed && noKeyInEnv ? { problems: [] } : readApiKey({ env, fileSetting: file?.apiKeyFile, readFile });
+  // Only Pipecat Cloud sets need the key; one given anyway is still checked.
+  const noKeyGiven = ['PCC_API_KEY', 'PCC_API_KEY_FILE'].every((name) => env[name] === undefined) && (file?.apiKeyFile ?? undefined) === undefined;
+  const skipKey = noKeyGiven && (fileFailed || !needsApiKey(envReader, file));
+  const key = skipKey ? { problems: [] } : readApiKey({ env: envReader, fileSetting: file?.apiKeyFile, readFile });
   problems.push(...key.problems);
+  const kubernetes = loadKubernetesSettings(envReader, file, once, problems);
 
-  const { targets, problems: targetProblems } = fileFailed ? { targets: [], problems: [] } : loadTargets({ env, file });
+  const { targets, problems: targetProblems } = fileFailed ? { targets: [], problems: [] } : loadTargets({ env: envReader, file });
   problems.push(...targetProblems);
 
-  if (problems.length > 0) throw new ConfigError(withoutKey(problems, [envValue('PCC_API_KEY'), key.apiKey]));
-  return { ...(settings as Omit<Config, 'apiKey' | 'targets'>), apiKey: key.apiKey!, targets };
+  if (problems.length > 0) throw new ConfigError(withoutKey(problems, [env.PCC_API_KEY, key.apiKey]));
+  return {
+    ...(settings as Omit<Config, 'apiKey' | 'targets' | 'leaderElection' | 'kubernetes'>),
+    ...(key.apiKey !== undefined && { apiKey: key.apiKey }),
+    targets,
+    ...kubernetes,
+  };
 }
 
 function loadFile(

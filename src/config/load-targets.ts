@@ -1,43 +1,29 @@
-// The secret sets to keep filled: either one target from the PCC_SECRET_SET
-// family of env vars, or the config file's `targets:` list, never a mix.
+// The targets to keep filled: either one target from the single-target env
+// vars (PCC_SECRET_SET or KUBERNETES_SECRET and friends), or the config
+// file's `targets:` list, never a mix.
 // AWS_REGION / AWS_DEFAULT_REGION (then the file's top-level awsRegion) is the
 // default region for every target.
 import type { ConfigProblem } from './config-error.js';
-import type { SecretFormat, TargetConfig } from './config.js';
-import { suggestName } from './suggest-name.js';
+import { checkTargetValue } from './check-target-value.js';
+import type { TargetConfig } from './config.js';
+import type { EnvReader } from './read-env.js';
+import { readTarget, type DefaultRegion } from './read-target.js';
+import { TARGET_ENV, TARGET_KEYS } from './target-settings.js';
 import { unknownKeyProblems } from './unknown-key-problems.js';
-import { validateSecretSetName } from './validate-secret-set-name.js';
-
-export const TARGET_KEYS = ['secretSet', 'format', 'pccRegion', 'awsRegion', 'registryId', 'roleArn'] as const;
-type TargetKey = (typeof TARGET_KEYS)[number];
-
-/** Env vars of the single-target form, by target key (awsRegion is a default, not listed). */
-export const TARGET_ENV: Readonly<Record<Exclude<TargetKey, 'awsRegion'>, string>> = {
-  secretSet: 'PCC_SECRET_SET',
-  format: 'PCC_SECRET_FORMAT',
-  pccRegion: 'PCC_REGION',
-  registryId: 'ECR_REGISTRY_ID',
-  roleArn: 'ECR_ROLE_ARN',
-};
 
 const TARGET_HINTS = {
   apiKey: 'keep the key out of the config file: use PCC_API_KEY or apiKeyFile (one key serves every target)',
 };
 
-const FORMATS: readonly SecretFormat[] = ['auto', 'triplet', 'image-pull-secret'];
-const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
-const PCC_REGION = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
-
 export interface LoadTargetsOptions {
-  env: Record<string, string | undefined>;
+  env: EnvReader;
   /** The parsed config file's top level, if there is a file. */
   file?: Record<string, unknown>;
 }
 
 export function loadTargets({ env, file }: LoadTargetsOptions): { targets: TargetConfig[]; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
-  const envValue = (name: string) => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
+  const envValue = env.get;
   const defaultRegion = readDefaultRegion(envValue, file, problems);
 
   if (file?.targets === undefined || file.targets === null) {
@@ -62,14 +48,19 @@ export function loadTargets({ env, file }: LoadTargetsOptions): { targets: Targe
 
   const list = file.targets;
   if (!Array.isArray(list)) {
-    problems.push({ field: 'targets', message: 'must be a list of targets, each with at least `secretSet` (and `awsRegion` unless set at the top level)' });
+    problems.push({ field: 'targets', message: 'must be a list of targets, each with `secretSet` or `kubernetesSecret` (and `awsRegion` unless set at the top level)' });
     return { targets: [], problems };
   }
   if (list.length === 0) {
-    problems.push({ field: 'targets', message: 'the list is empty: add at least one target with `secretSet`' });
+    problems.push({ field: 'targets', message: 'the list is empty: add at least one target with `secretSet` or `kubernetesSecret`' });
     return { targets: [], problems };
   }
 
+  return { targets: readTargetList(list, defaultRegion, problems), problems };
+}
+
+/** The items of `targets:`, each read on its own; a destination used twice is refused. */
+function readTargetList(list: unknown[], defaultRegion: DefaultRegion, problems: ConfigProblem[]): TargetConfig[] {
   const targets: TargetConfig[] = [];
   const firstIndexBySet = new Map<string, number>();
   list.forEach((item: unknown, index) => {
@@ -80,6 +71,10 @@ export function loadTargets({ env, file }: LoadTargetsOptions): { targets: Targe
     }
     const entry = item as Record<string, unknown>;
     problems.push(...unknownKeyProblems(entry, `${prefix}.`, { keys: TARGET_KEYS, hints: TARGET_HINTS }));
+    const place = entry.kubernetesSecret;
+    if (place !== null && typeof place === 'object' && !Array.isArray(place)) {
+      problems.push(...unknownKeyProblems(place as Record<string, unknown>, `${prefix}.kubernetesSecret.`, { keys: ['namespace', 'name'] }));
+    }
     const target = readTarget(
       (key) => (entry[key] === null ? undefined : entry[key]),
       (key) => `${prefix}.${key}`,
@@ -91,18 +86,17 @@ export function loadTargets({ env, file }: LoadTargetsOptions): { targets: Targe
     const first = firstIndexBySet.get(target.secretSet);
     if (first !== undefined) {
       problems.push({
-        field: `${prefix}.secretSet`,
-        message: `${JSON.stringify(target.secretSet)} is also used by targets[${first}]: give each target its own secret set`,
+        field: `${prefix}.${target.destination.kind === 'pipecat' ? 'secretSet' : 'kubernetesSecret'}`,
+        message: `${JSON.stringify(target.secretSet)} is also used by targets[${first}]: give each target its own ${target.destination.kind === 'pipecat' ? 'secret set' : 'Secret'}`,
       });
       return;
     }
     firstIndexBySet.set(target.secretSet, index);
     targets.push(target);
   });
-  return { targets, problems };
+  return targets;
 }
 
-type DefaultRegion = { value: string } | { invalid: true } | undefined;
 
 function readDefaultRegion(
   envValue: (name: string) => string | undefined,
@@ -118,7 +112,7 @@ function readDefaultRegion(
           ? { field: 'awsRegion', raw: file.awsRegion }
           : undefined;
   if (!source) return undefined;
-  const result = checkValue('awsRegion', source.raw);
+  const result = checkTargetValue('awsRegion', source.raw);
   if (!result.ok) {
     problems.push({ field: source.field, message: result.message });
     return { invalid: true };
@@ -126,95 +120,14 @@ function readDefaultRegion(
   return { value: result.value };
 }
 
-function readTarget(
-  raw: (key: TargetKey) => unknown,
-  fieldOf: (key: TargetKey) => string,
-  defaultRegion: DefaultRegion,
-  problems: ConfigProblem[],
-  fromEnv: boolean,
-): TargetConfig | undefined {
-  let ok = true;
-  const values: Partial<Record<TargetKey, string>> = {};
-  for (const key of TARGET_KEYS) {
-    const value = raw(key);
-    if (value === undefined) continue;
-    const result = checkValue(key, value);
-    if (result.ok) values[key] = result.value;
-    else {
-      problems.push({ field: fieldOf(key), message: result.message });
-      ok = false;
-    }
-  }
-  if (raw('secretSet') === undefined) {
-    problems.push({
-      field: fieldOf('secretSet'),
-      message: fromEnv
-        ? 'required: set PCC_SECRET_SET to the secret set to keep filled, or list targets in a config file (--config / CONFIG_FILE)'
-        : 'required: name the secret set this target keeps filled',
-    });
-    ok = false;
-  }
-  if (raw('awsRegion') === undefined) {
-    if (defaultRegion && 'value' in defaultRegion) values.awsRegion = defaultRegion.value;
-    else if (!defaultRegion) {
-      problems.push({
-        field: fieldOf('awsRegion'),
-        message: fromEnv
-          ? "required: set AWS_REGION (or AWS_DEFAULT_REGION) to the ECR registry's region, like us-east-1"
-          : "required: set the ECR registry's region here, or awsRegion at the top level, or AWS_REGION",
-      });
-      ok = false;
-    } else ok = false;
-  }
-  if (!ok) return undefined;
-  return {
-    secretSet: values.secretSet!,
-    format: (values.format ?? 'auto') as SecretFormat,
-    awsRegion: values.awsRegion!,
-    ...(values.pccRegion !== undefined && { pccRegion: values.pccRegion }),
-    ...(values.registryId !== undefined && { registryId: values.registryId }),
-    ...(values.roleArn !== undefined && { roleArn: values.roleArn }),
-  };
-}
-
-function checkValue(key: TargetKey, raw: unknown): { ok: true; value: string } | { ok: false; message: string } {
-  if (key === 'registryId' && typeof raw === 'number') {
-    // YAML reads an unquoted account id as a number and drops leading zeros.
-    const digits = Number.isInteger(raw) ? String(raw) : '';
-    if (/^\d{12}$/.test(digits)) return { ok: true, value: digits };
-    return { ok: false, message: 'must be a 12-digit AWS account id: quote it ("012345678901") so leading zeros survive' };
-  }
-  if (typeof raw !== 'string') return { ok: false, message: `must be a string, not ${Array.isArray(raw) ? 'a list' : typeof raw}` };
-  const value = raw.trim();
-  const quoted = JSON.stringify(raw);
-  switch (key) {
-    case 'secretSet': {
-      const problem = validateSecretSetName(value);
-      return problem ? { ok: false, message: problem } : { ok: true, value };
-    }
-    case 'format': {
-      if ((FORMATS as readonly string[]).includes(value)) return { ok: true, value };
-      const suggestion = suggestName(value, FORMATS);
-      return {
-        ok: false,
-        message: `${quoted} is not a secret format: ${suggestion ? `did you mean \`${suggestion}\`? ` : ''}use auto, triplet or image-pull-secret`,
-      };
-    }
-    case 'pccRegion':
-      return PCC_REGION.test(value)
-        ? { ok: true, value }
-        : { ok: false, message: `${quoted} is not a Pipecat Cloud region: use lowercase letters, digits and '-', like us-west` };
-    case 'awsRegion':
-      return AWS_REGION.test(value)
-        ? { ok: true, value }
-        : { ok: false, message: `${quoted} is not an AWS region: use a region code like us-east-1 or eu-west-1` };
-    case 'registryId':
-      return /^\d{12}$/.test(value)
-        ? { ok: true, value }
-        : { ok: false, message: `${quoted} is not an AWS account id: use the 12 digits of the registry's account, like 123456789012` };
-    case 'roleArn':
-      return ROLE_ARN.test(value)
-        ? { ok: true, value }
-        : { ok: false, message: `${quoted} is not an IAM role ARN: use arn:aws:iam::<12-digit account>:role/<name>` };
-  }
+/**
+ * Whether some target is (or, while the targets have problems, may be) a
+ * Pipecat Cloud set, which is what needs PCC_API_KEY. Judged from the raw input
+ * so that a broken Pipecat target still reports a missing key.
+ */
+export function needsApiKey(env: EnvReader, file: Record<string, unknown> | undefined): boolean {
+  const list = file?.targets;
+  if (list === undefined || list === null) return env.get(TARGET_ENV.kubernetesSecret) === undefined || env.get(TARGET_ENV.secretSet) !== undefined;
+  if (!Array.isArray(list) || list.length === 0) return true;
+  return list.some((item) => item === null || typeof item !== 'object' || (item as Record<string, unknown>).kubernetesSecret == null);
 }

@@ -2,9 +2,10 @@
 // PCC_API_KEY_FILE or the config file's apiKeyFile. Messages name where the key
 // was looked for, never what it is.
 import type { ConfigProblem } from './config-error.js';
+import type { EnvReader } from './read-env.js';
 
 export interface ReadApiKeyOptions {
-  env: Record<string, string | undefined>;
+  env: EnvReader;
   /** apiKeyFile from the config file, unchecked. */
   fileSetting: unknown;
   readFile: (path: string) => string;
@@ -12,8 +13,8 @@ export interface ReadApiKeyOptions {
 
 export function readApiKey({ env, fileSetting, readFile }: ReadApiKeyOptions): { apiKey?: string; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
-  const direct = env.PCC_API_KEY;
-  const envFile = env.PCC_API_KEY_FILE?.trim() || undefined;
+  const direct = env.get('PCC_API_KEY');
+  const envFile = env.get('PCC_API_KEY_FILE')?.trim();
   let keyFile: { path: string; field: string } | undefined;
   if (envFile !== undefined) keyFile = { path: envFile, field: 'PCC_API_KEY_FILE' };
   else if (fileSetting !== undefined && fileSetting !== null) {
@@ -23,7 +24,7 @@ export function readApiKey({ env, fileSetting, readFile }: ReadApiKeyOptions): {
     keyFile = { path: fileSetting.trim(), field: 'apiKeyFile' };
   }
 
-  if (direct !== undefined && direct !== '' && keyFile) {
+  if (direct !== undefined && keyFile) {
     const other = keyFile.field === 'apiKeyFile' ? 'apiKeyFile in the config file' : 'PCC_API_KEY_FILE';
     problems.push({ field: 'PCC_API_KEY', message: `both PCC_API_KEY and ${other} are set: give the key one way only` });
     return { problems };
@@ -45,10 +46,10 @@ export function readApiKey({ env, fileSetting, readFile }: ReadApiKeyOptions): {
     return { apiKey: key, problems };
   }
 
-  if (direct === undefined || direct === '') {
+  if (direct === undefined) {
     problems.push({
       field: 'PCC_API_KEY',
-      message: `${direct === '' ? 'is empty' : 'no API key'}: set PCC_API_KEY or PCC_API_KEY_FILE (or apiKeyFile in the config file) to your Pipecat Cloud private API key`,
+      message: `${env.isBlank('PCC_API_KEY') ? 'is empty' : 'no API key'}: set PCC_API_KEY or PCC_API_KEY_FILE (or apiKeyFile in the config file) to your Pipecat Cloud private API key`,
     });
     return { problems };
   }

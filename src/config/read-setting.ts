@@ -4,15 +4,16 @@
 import { validate as validateCron } from 'node-cron';
 import type { LogLevel } from './config.js';
 import { parseDuration } from './parse-duration.js';
-import type { Setting } from './settings.js';
+import type { Setting } from './setting.js';
 import { suggestName } from './suggest-name.js';
+import { validateDnsName } from './validate-dns-name.js';
 
 export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** setTimeout fires at once for longer delays. */
 const MAX_TIMER_MS = 2_147_483_647;
 
-export type SettingResult = { ok: true; value: string | number } | { ok: false; message: string };
+export type SettingResult = { ok: true; value: string | number | boolean } | { ok: false; message: string };
 
 export function readSetting(setting: Setting, raw: unknown): SettingResult {
   switch (setting.kind) {
@@ -23,7 +24,17 @@ export function readSetting(setting: Setting, raw: unknown): SettingResult {
     case 'text':
       return typeof raw === 'string' && raw.trim() !== ''
         ? { ok: true, value: raw.trim() }
-        : { ok: false, message: 'must be a non-empty string, like 0.0.0.0 or 127.0.0.1' };
+        : { ok: false, message: `must be a non-empty string, like ${setting.example}` };
+    case 'path':
+      return typeof raw === 'string' && raw.trim() !== ''
+        ? { ok: true, value: raw.trim() }
+        : { ok: false, message: 'must be a file or directory path, like /etc/ecr-token-refresher/kubeconfig' };
+    case 'boolean':
+      return readBoolean(raw);
+    case 'dns-label':
+      return readDnsName(raw, 'label');
+    case 'dns-subdomain':
+      return readDnsName(raw, 'subdomain');
     case 'log-level':
       return readLogLevel(raw);
     case 'integer':
@@ -47,6 +58,18 @@ function readUrl(raw: unknown, stripTrailingSlash: boolean): SettingResult {
   }
   const text = raw.trim();
   return { ok: true, value: stripTrailingSlash ? text.replace(/\/+$/, '') : text };
+}
+
+function readBoolean(raw: unknown): SettingResult {
+  if (typeof raw === 'boolean') return { ok: true, value: raw };
+  const text = typeof raw === 'string' ? raw.trim().toLowerCase() : undefined;
+  if (text === 'true' || text === 'false') return { ok: true, value: text === 'true' };
+  return { ok: false, message: `${JSON.stringify(raw) ?? String(raw)} is not a boolean: use true or false` };
+}
+
+function readDnsName(raw: unknown, kind: 'label' | 'subdomain'): SettingResult {
+  const problem = typeof raw === 'string' ? validateDnsName(raw.trim(), kind) : 'must be a string';
+  return problem ? { ok: false, message: problem } : { ok: true, value: (raw as string).trim() };
 }
 
 function readCron(raw: unknown): SettingResult {

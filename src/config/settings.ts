@@ -1,40 +1,8 @@
-// The top-level settings that can come from an env var or the config file,
-// with their defaults as an operator writes them. loadConfig and the --help
-// text both read this table, so the documented default is the real one.
-import type { Config } from './config.js';
-
-type DurationField =
-  | 'scheduleJitterMs'
-  | 'refreshMarginMs'
-  | 'confirmTimeoutMs'
-  | 'requestTimeoutMs'
-  | 'retryInitialDelayMs'
-  | 'retryMaxDelayMs'
-  | 'shutdownTimeoutMs';
-
-interface BaseSetting {
-  /** Config file key. */
-  key: string;
-  env: string;
-  /** Default as written in env/file; absent for optional settings. */
-  default?: string;
-  help: string;
-}
-
-export type Setting = BaseSetting &
-  (
-    | { kind: 'url'; field: 'apiUrl' | 'pushgatewayUrl' | 'alertWebhookUrl' }
-    | { kind: 'cron'; field: 'schedule' }
-    | { kind: 'text'; field: 'metricsHost' }
-    | { kind: 'log-level'; field: 'logLevel' }
-    | { kind: 'integer'; field: 'pushConcurrency' | 'metricsPort'; min: number; max: number }
-    | {
-        kind: 'duration';
-        field: DurationField;
-        /** Problem with an in-range-of-setTimeout duration, or undefined. */
-        check?: (ms: number) => string | undefined;
-      }
-  );
+// The behaviour settings that can come from an env var or the config file,
+// with their defaults as an operator writes them. loadConfig, the --help text
+// and the configuration reference all read this table (through
+// setting-schema.ts), so the documented default is the real one.
+import type { Setting } from './setting.js';
 
 /** ECR authorization tokens live 12 hours. */
 export const TOKEN_LIFETIME_MS = 12 * 3_600_000;
@@ -71,12 +39,9 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'retryInitialDelay', env: 'RETRY_INITIAL_DELAY', kind: 'duration', field: 'retryInitialDelayMs', default: '5s', help: 'first retry delay after a failure', check: positive },
   { key: 'retryMaxDelay', env: 'RETRY_MAX_DELAY', kind: 'duration', field: 'retryMaxDelayMs', default: '15m', help: 'longest retry delay (exponential backoff)', check: positive },
   { key: 'metricsPort', env: 'METRICS_PORT', kind: 'integer', field: 'metricsPort', min: 0, max: 65535, default: '9102', help: 'port for /metrics, /healthz, /readyz (0 = any free port)' },
-  { key: 'metricsHost', env: 'METRICS_HOST', kind: 'text', field: 'metricsHost', default: '0.0.0.0', help: 'listen address of the metrics server' },
+  { key: 'metricsHost', env: 'METRICS_HOST', kind: 'text', example: '0.0.0.0 or 127.0.0.1', field: 'metricsHost', default: '0.0.0.0', help: 'listen address of the metrics server' },
   { key: 'logLevel', env: 'LOG_LEVEL', kind: 'log-level', field: 'logLevel', default: 'info', help: 'fatal, error, warn, info, debug, trace or silent' },
   { key: 'pushgatewayUrl', env: 'PUSHGATEWAY_URL', kind: 'url', field: 'pushgatewayUrl', help: 'with --once: push metrics to this Pushgateway at the end' },
   { key: 'alertWebhookUrl', env: 'ALERT_WEBHOOK_URL', kind: 'url', field: 'alertWebhookUrl', help: 'Slack-compatible webhook for at-risk and recovered events' },
   { key: 'shutdownTimeout', env: 'SHUTDOWN_TIMEOUT', kind: 'duration', field: 'shutdownTimeoutMs', default: '30s', help: 'how long to let a refresh in flight finish on SIGTERM/SIGINT', check: positive },
 ];
-
-export type SettingField = Setting['field'];
-export type SettingValues = Partial<Pick<Config, SettingField>>;

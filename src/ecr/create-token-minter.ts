@@ -2,7 +2,7 @@
 // timed into the ECR request histogram and validated before use.
 import { GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import type { Clock } from '../schedule/clock.js';
-import type { Metrics } from '../metrics/create-metrics.js';
+import type { RequestTimer } from '../metrics/create-target-observer.js';
 import { classifyEcrError } from './classify-ecr-error.js';
 import type { EcrClientFactory } from './create-ecr-client-factory.js';
 import type { EcrToken, MintKey } from './ecr-token.js';
@@ -18,7 +18,7 @@ export function describeMintKey(key: MintKey): string {
 export function createTokenMinter(deps: {
   clientFor: EcrClientFactory;
   clock: Clock;
-  metrics?: Metrics;
+  observeRequest?: RequestTimer;
   requestTimeoutMs: number;
 }): TokenMinter {
   return async (key) => {
@@ -37,10 +37,7 @@ export function createTokenMinter(deps: {
       if (httpStatus) status = String(httpStatus);
       throw classifyEcrError(error, context);
     } finally {
-      deps.metrics?.ecrRequestDuration.observe(
-        { operation: 'GetAuthorizationToken', status },
-        (deps.clock.now() - started) / 1000,
-      );
+      deps.observeRequest?.('GetAuthorizationToken', status, (deps.clock.now() - started) / 1000);
     }
   };
 }

@@ -22,3 +22,8 @@ export interface MintKey {
 export function mintKeyId(key: MintKey): string {
   return [key.awsRegion, key.registryId ?? '', key.roleArn ?? ''].join('|');
 }
+
+/** Every form in which a token's secret can be written out; what a scrubber must hide. */
+export function tokenSecrets(token: EcrToken): string[] {
+  return [token.password, token.authorizationToken];
+}

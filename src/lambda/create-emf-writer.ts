@@ -7,7 +7,7 @@
 // Hand-written rather than aws-embedded-metrics: the format is a few fields,
 // the library brings its own environment detection, sinks and an async flush,
 // and the bundle stays small.
-import type { TargetOutcome } from '../refresh/create-refresher.js';
+import type { TargetOutcome } from '../refresh/create-engine.js';
 import type { Clock } from '../schedule/clock.js';
 
 export const EMF_NAMESPACE = 'EcrTokenRefresher';

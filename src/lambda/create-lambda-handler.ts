@@ -1,5 +1,5 @@
-// The serverless driver: each invocation runs one refresh cycle of every
-// configured target with the same engine as `--once`, bounded by the time the
+// The serverless driver: each invocation runs the one-shot driver (the same
+// engine, retries and redaction as `--once`) bounded by the time the
 // invocation has left, writes CloudWatch EMF lines, and throws when a target
 // failed so that the invoker's retry and the Errors metric see it. The
 // configuration is validated on the first invocation and the result (or the
@@ -41,7 +41,7 @@ export interface LambdaHandlerOptions {
 
 /** How long a warm environment reuses the key it read (see create-key-cache.ts). */
 export const KEY_CACHE_MS = 15 * 60_000;
-/** Retries stop this long before the Lambda timeout, so the invocation ends with its own report. */
+/** The run must end this long before the Lambda timeout, so the invocation ends with its own report. */
 export const SAFETY_MARGIN_MS = 20_000;
 
 export function createLambdaHandler(options: LambdaHandlerOptions) {
@@ -79,19 +79,9 @@ export function createLambdaHandler(options: LambdaHandlerOptions) {
       random: options.random,
     });
     const started = clock.now();
-    // No new attempt starts after the deadline; the one in flight is bounded
-    // by REQUEST_TIMEOUT and CONFIRM_TIMEOUT.
-    const deadlineMs = Math.max(0, context.getRemainingTimeInMillis() - margin);
-    const deadline = timers.setTimeout(() => {
-      app.logger.warn({ deadlineMs }, 'the invocation is close to its timeout: no further retries');
-      void app.refresher.stop(0);
-    }, deadlineMs);
-    let outcomes;
-    try {
-      outcomes = await app.runOnce();
-    } finally {
-      timers.clearTimeout(deadline);
-    }
+    // No retry starts that could not end before the deadline, and confirm
+    // waits are cut to fit, so the invocation ends with its own report.
+    const outcomes = await app.runOnce({ remainingMs: () => context.getRemainingTimeInMillis() - margin });
     const pushed = await app.finishOnce();
     await app.stop();
     emf.record(outcomes, clock.now() - started);

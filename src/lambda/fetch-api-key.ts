@@ -1,11 +1,13 @@
 // Reads the Pipecat Cloud key from where the function's configuration says,
 // with the official AWS SDK clients passed in: Secrets Manager GetSecretValue
-// (SecretString) or SSM GetParameter with decryption. The value is checked like
-// a key file: one trailing newline is ignored, anything else blank is refused.
+// (SecretString) or SSM GetParameter with decryption, failing with the
+// OutboundError every client throws. The value is checked like a key file:
+// one trailing newline is ignored, anything else blank is refused.
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { FailureReason } from '../errors/classified-error.js';
 import { networkFailureReason } from '../errors/network-failure-reason.js';
-import { ApiKeyReadError } from './api-key-read-error.js';
+import { OutboundError } from '../errors/outbound-error.js';
 import type { ApiKeySource } from './api-key-source.js';
 
 export interface FetchApiKeyOptions {
@@ -16,20 +18,21 @@ export interface FetchApiKeyOptions {
   endpoint: string;
 }
 
-const PERMANENT = new Set([
-  'AccessDeniedException',
-  'ResourceNotFoundException',
-  'ParameterNotFound',
-  'ParameterVersionNotFound',
-  'DecryptionFailure',
-  'InvalidKeyId',
-  'InvalidParameterException',
-  'InvalidRequestException',
-  'ValidationException',
-  'UnrecognizedClientException',
-  'InvalidSignatureException',
-  'ExpiredTokenException',
-]);
+const BY_NAME: Record<string, { reason: FailureReason; retryable: boolean }> = {
+  AccessDeniedException: { reason: 'access_denied', retryable: false },
+  DecryptionFailure: { reason: 'access_denied', retryable: false },
+  InvalidKeyId: { reason: 'access_denied', retryable: false },
+  ResourceNotFoundException: { reason: 'not_found', retryable: false },
+  ParameterNotFound: { reason: 'not_found', retryable: false },
+  ParameterVersionNotFound: { reason: 'not_found', retryable: false },
+  UnrecognizedClientException: { reason: 'invalid_credentials', retryable: false },
+  InvalidSignatureException: { reason: 'invalid_credentials', retryable: false },
+  ExpiredTokenException: { reason: 'invalid_credentials', retryable: false },
+  InvalidParameterException: { reason: 'bad_request', retryable: false },
+  InvalidRequestException: { reason: 'bad_request', retryable: false },
+  ValidationException: { reason: 'bad_request', retryable: false },
+  ThrottlingException: { reason: 'throttled', retryable: true },
+};
 
 export function createApiKeyFetcher(options: FetchApiKeyOptions): () => Promise<string> {
   const { source, endpoint } = options;
@@ -46,40 +49,44 @@ export function createApiKeyFetcher(options: FetchApiKeyOptions): () => Promise<
     } catch (error) {
       throw describeFailure(error, what, source, endpoint);
     }
-    return checkValue(value, what, source);
+    return checkValue(value, what, source, endpoint);
   };
 }
 
-function describeFailure(error: unknown, what: string, source: ApiKeySource, endpoint: string): ApiKeyReadError {
+function describeFailure(error: unknown, what: string, source: ApiKeySource, endpoint: string): OutboundError {
   const { name = 'Error', message = String(error), $metadata } = (error ?? {}) as {
     name?: string;
     message?: string;
     $metadata?: { httpStatusCode?: number };
   };
   const status = $metadata?.httpStatusCode;
-  const permanent = PERMANENT.has(name) || (status !== undefined && status >= 400 && status < 500 && status !== 429);
+  const network = networkFailureReason(error);
+  const facts =
+    BY_NAME[name] ??
+    (network ? { reason: network, retryable: true } : undefined) ??
+    (status === 429 ? { reason: 'throttled' as const, retryable: true } : undefined) ??
+    (status !== undefined && status >= 500 ? { reason: 'server_error' as const, retryable: true } : undefined) ??
+    (status !== undefined && status >= 400 ? { reason: 'bad_request' as const, retryable: false } : { reason: 'unknown' as const, retryable: true });
   const action = source.kind === 'secrets-manager' ? 'secretsmanager:GetSecretValue' : 'ssm:GetParameter';
-  const hint = permanent
-    ? `check ${source.field} and that the function's role may call ${action} on it (and kms:Decrypt for a customer managed key)`
-    : 'a transient fault that the AWS SDK already retried; the next invocation tries again';
-  const kind = networkFailureReason(error) ?? name;
+  const hint = facts.retryable
+    ? 'a transient fault that the AWS SDK already retried; the next invocation tries again'
+    : `check ${source.field} and that the function's role may call ${action} on it (and kms:Decrypt for a customer managed key)`;
   const detail = message.replace(/\s+/g, ' ').trim().slice(0, 300);
-  return new ApiKeyReadError(`reading the Pipecat Cloud key from ${what} at ${endpoint} failed: ${kind}: ${detail}: ${hint}`, {
-    retryable: !permanent,
+  return new OutboundError(`reading the Pipecat Cloud key from ${what} at ${endpoint} failed: ${network ?? name}: ${detail}: ${hint}`, {
+    code: network ? 'ERR_OUTBOUND_NETWORK' : 'ERR_OUTBOUND_STATUS',
+    endpoint,
+    status,
     cause: error,
+    ...facts,
   });
 }
 
-function checkValue(value: string | undefined, what: string, source: ApiKeySource): string {
+function checkValue(value: string | undefined, what: string, source: ApiKeySource, endpoint: string): string {
   const key = (value ?? '').replace(/\r?\n$/, '');
   const store = source.kind === 'secrets-manager' ? 'as the secret string (plain text, not JSON)' : 'as the parameter value';
-  if (key.trim() === '') {
-    throw new ApiKeyReadError(`${what} (${source.field}) holds no key: store your Pipecat Cloud private API key ${store}`, { retryable: false });
-  }
-  if (/\s/.test(key)) {
-    throw new ApiKeyReadError(`${what} (${source.field}) has whitespace or a line break in the key: store only the key ${store}`, {
-      retryable: false,
-    });
-  }
+  const refuse = (problem: string) =>
+    new OutboundError(`${what} (${source.field}) ${problem} ${store}`, { code: 'ERR_OUTBOUND_REPLY', endpoint, reason: 'config', retryable: false });
+  if (key.trim() === '') throw refuse('holds no key: store your Pipecat Cloud private API key');
+  if (/\s/.test(key)) throw refuse('has whitespace or a line break in the key: store only the key');
   return key;
 }

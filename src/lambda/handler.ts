@@ -8,6 +8,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import packageJson from '../../package.json' with { type: 'json' };
 import { createProxyDispatcher } from '../create-proxy-dispatcher.js';
+import { endpointOf } from '../errors/outbound-error.js';
 import type { ApiKeySource } from './api-key-source.js';
 import { createApiKeyFetcher } from './fetch-api-key.js';
 import { createLambdaHandler, type LambdaContext, type LambdaResult } from './create-lambda-handler.js';
@@ -19,7 +20,8 @@ function keyReaderFor(source: ApiKeySource) {
   // The SDK reads AWS_ENDPOINT_URL_SECRETS_MANAGER / AWS_ENDPOINT_URL_SSM itself; this only names it in errors.
   const [service, override] =
     source.kind === 'secrets-manager' ? ['secretsmanager', env.AWS_ENDPOINT_URL_SECRETS_MANAGER] : ['ssm', env.AWS_ENDPOINT_URL_SSM];
-  const endpoint = override ?? env.AWS_ENDPOINT_URL ?? `https://${service}.${region}.amazonaws.com:443`;
+  const custom = override ?? env.AWS_ENDPOINT_URL;
+  const endpoint = custom ? endpointOf(custom) : `https://${service}.${region}.amazonaws.com:443`;
   let secretsManager: SecretsManagerClient | undefined;
   let ssm: SSMClient | undefined;
   return createApiKeyFetcher({

@@ -2,7 +2,7 @@
 // and the function's Errors metric all see the failure. The message names the
 // sets and their stage and reason codes only: the details (which could quote a
 // remote reply) are in the scrubbed log lines.
-import type { TargetOutcome } from '../refresh/create-refresher.js';
+import type { TargetOutcome } from '../refresh/create-engine.js';
 
 export interface FailedTarget {
   secretSet: string;

@@ -19,98 +19,42 @@ export function createMetrics(options: { version: string; defaultMetrics?: boole
   // second (~1 % of a core) in a daemon that works a few seconds every hours.
   // Once a second still catches every stall of a second or more.
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 1000 });
-  const p = METRIC_PREFIX;
+  const registers = [registry];
+  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    new Gauge<L>({ name: `${METRIC_PREFIX}${name}`, help, labelNames, registers });
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    new Counter<L>({ name: `${METRIC_PREFIX}${name}`, help, labelNames, registers });
+  const requests = (name: string, help: string) =>
+    new Histogram({ name: `${METRIC_PREFIX}${name}`, help, labelNames: ['operation', 'status'], buckets: REQUEST_BUCKETS, registers });
 
-  const buildInfo = new Gauge({
-    name: `${p}build_info`,
-    help: 'Always 1; the version label says which build is running.',
-    labelNames: ['version'],
-    registers: [registry],
-  });
-  buildInfo.set({ version: options.version }, 1);
+  gauge('build_info', 'Always 1; the version label says which build is running.', ['version']).set({ version: options.version }, 1);
 
   return {
     registry,
-    targetInfo: new Gauge({
-      name: `${p}target_info`,
-      help: 'Always 1 for every configured target.',
-      labelNames: [...TARGET_LABELS, 'format', 'pcc_region'],
-      registers: [registry],
-    }),
-    lastSuccess: new Gauge({
-      name: `${p}last_success_timestamp_seconds`,
-      help: 'Unix time of the last refresh whose secret set was confirmed ready.',
-      labelNames: TARGET_LABELS,
-      registers: [registry],
-    }),
-    tokenExpiry: new Gauge({
-      name: `${p}token_expiry_timestamp_seconds`,
-      help: 'Unix time at which the token last pushed and confirmed expires.',
-      labelNames: TARGET_LABELS,
-      registers: [registry],
-    }),
-    nextRefresh: new Gauge({
-      name: `${p}next_refresh_timestamp_seconds`,
-      help: 'Unix time of the next refresh due for the target.',
-      labelNames: TARGET_LABELS,
-      registers: [registry],
-    }),
-    refreshInterval: new Gauge({
-      name: `${p}refresh_interval_seconds`,
-      help: 'Longest gap between two scheduled refreshes, jitter included.',
-      labelNames: TARGET_LABELS,
-      registers: [registry],
-    }),
-    attempts: new Counter({
-      name: `${p}refresh_attempts_total`,
-      help: 'Refresh attempts per stage (mint, push, confirm).',
-      labelNames: [...TARGET_LABELS, 'stage'],
-      registers: [registry],
-    }),
-    failures: new Counter({
-      name: `${p}refresh_failures_total`,
-      help: 'Failed refresh attempts per stage and reason.',
-      labelNames: [...TARGET_LABELS, 'stage', 'reason'],
-      registers: [registry],
-    }),
-    consecutiveFailures: new Gauge({
-      name: `${p}consecutive_failures`,
-      help: 'Failed attempts since the last success.',
-      labelNames: TARGET_LABELS,
-      registers: [registry],
-    }),
-    lastFailureInfo: new Gauge({
-      name: `${p}last_failure_info`,
-      help: 'Always 1: stage and reason of the most recent failure; removed on success.',
-      labelNames: [...TARGET_LABELS, 'stage', 'reason'],
-      registers: [registry],
-    }),
-    secretReady: new Gauge({
-      name: `${p}secret_ready`,
-      help: '1 when the secret set was last seen ready, 0 when failed or stuck pending.',
-      labelNames: TARGET_LABELS,
-      registers: [registry],
-    }),
-    atRisk: new Gauge({
-      name: `${p}at_risk`,
-      help: '1 when the target is failing with less than the refresh margin left, or its provisioning failed.',
-      labelNames: TARGET_LABELS,
-      registers: [registry],
-    }),
-    ecrRequestDuration: new Histogram({
-      name: `${p}ecr_request_duration_seconds`,
-      help: 'Duration of ECR API calls by operation and HTTP status (or "error").',
-      labelNames: ['operation', 'status'],
-      buckets: REQUEST_BUCKETS,
-      registers: [registry],
-    }),
-    secretsApiRequestDuration: new Histogram({
-      name: `${p}secrets_api_request_duration_seconds`,
-      help: 'Duration of Pipecat Cloud secrets API calls by operation and HTTP status (or "error").',
-      labelNames: ['operation', 'status'],
-      buckets: REQUEST_BUCKETS,
-      registers: [registry],
-    }),
+    targetInfo: gauge('target_info', 'Always 1 for every configured target.', [...TARGET_LABELS, 'format', 'pcc_region']),
+    lastSuccess: gauge('last_success_timestamp_seconds', 'Unix time of the last refresh whose secret set was confirmed ready.', TARGET_LABELS),
+    tokenExpiry: gauge('token_expiry_timestamp_seconds', 'Unix time at which the token last pushed and confirmed expires.', TARGET_LABELS),
+    nextRefresh: gauge('next_refresh_timestamp_seconds', 'Unix time of the next refresh due for the target.', TARGET_LABELS),
+    refreshInterval: gauge('refresh_interval_seconds', 'Longest gap between two scheduled refreshes, jitter included.', TARGET_LABELS),
+    attempts: counter('refresh_attempts_total', 'Refresh attempts per stage (mint, push, confirm).', [...TARGET_LABELS, 'stage']),
+    failures: counter('refresh_failures_total', 'Failed refresh attempts per stage and reason.', [...TARGET_LABELS, 'stage', 'reason']),
+    consecutiveFailures: gauge('consecutive_failures', 'Failed attempts since the last success.', TARGET_LABELS),
+    lastFailureInfo: gauge(
+      'last_failure_info',
+      'Always 1: stage and reason of the most recent failure; removed on success.',
+      [...TARGET_LABELS, 'stage', 'reason'],
+    ),
+    secretReady: gauge('secret_ready', '1 when the secret set was last seen ready, 0 when failed or stuck pending.', TARGET_LABELS),
+    atRisk: gauge(
+      'at_risk',
+      '1 when the target is failing with less than the refresh margin left, or its provisioning failed.',
+      TARGET_LABELS,
+    ),
+    ecrRequestDuration: requests('ecr_request_duration_seconds', 'Duration of ECR API calls by operation and HTTP status (or "error").'),
+    secretsApiRequestDuration: requests(
+      'secrets_api_request_duration_seconds',
+      'Duration of Pipecat Cloud secrets API calls by operation and HTTP status (or "error").',
+    ),
   };
 }
 

@@ -8,6 +8,7 @@
 // still in the secret set: the expiry alerts keep counting down while runs fail.
 import { request, type Dispatcher } from 'undici';
 import type { Registry } from 'prom-client';
+import { OutboundError, endpointOf, networkError } from '../errors/outbound-error.js';
 import { METRIC_PREFIX } from './create-metrics.js';
 import { splitExposition } from './split-exposition.js';
 
@@ -21,6 +22,7 @@ export async function pushToGateway(options: {
   job?: string;
 }): Promise<string[]> {
   const base = options.gatewayUrl.replace(/\/+$/, '');
+  const endpoint = endpointOf(base);
   const job = encodeURIComponent(options.job ?? PUSH_JOB);
   // Only the refresher's own series: a finished process's memory and GC
   // figures would sit in the Pushgateway forever and mean nothing.
@@ -32,18 +34,33 @@ export async function pushToGateway(options: {
   for (const [secretSet, body] of splitExposition(text, 'secret_set')) {
     const path = secretSet ? `/metrics/job/${job}/secret_set/${encodeURIComponent(secretSet)}` : `/metrics/job/${job}`;
     const confirmed = !secretSet || body.includes(`${METRIC_PREFIX}token_expiry_timestamp_seconds{`);
-    const response = await request(`${base}${path}`, {
-      method: confirmed ? 'PUT' : 'POST',
-      body,
-      dispatcher: options.dispatcher,
-      headers: { 'content-type': 'text/plain; version=0.0.4' },
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-      signal: AbortSignal.timeout(options.timeoutMs),
-    });
-    const reply = await response.body.text();
-    if (response.statusCode >= 300) {
-      throw new Error(`Pushgateway ${confirmed ? 'PUT' : 'POST'} ${path} answered HTTP ${response.statusCode}: ${reply.slice(0, 200)}`);
+    const method = confirmed ? 'PUT' : 'POST';
+    const what = `Pushgateway ${method} ${endpoint}${path}`;
+    let status: number;
+    let reply: string;
+    try {
+      const response = await request(`${base}${path}`, {
+        method,
+        body,
+        dispatcher: options.dispatcher,
+        headers: { 'content-type': 'text/plain; version=0.0.4' },
+        headersTimeout: options.timeoutMs,
+        bodyTimeout: options.timeoutMs,
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+      status = response.statusCode;
+      reply = await response.body.text();
+    } catch (error) {
+      throw networkError(what, endpoint, error);
+    }
+    if (status >= 300) {
+      throw new OutboundError(`${what} answered HTTP ${status}: ${reply.slice(0, 200)}`, {
+        code: 'ERR_OUTBOUND_STATUS',
+        reason: status >= 500 ? 'server_error' : 'bad_request',
+        retryable: status >= 500 || status === 429,
+        status,
+        endpoint,
+      });
     }
     pushed.push(path);
   }

@@ -20,8 +20,8 @@ export function buildSecretBody(format: ResolvedFormat, token: EcrToken, region:
   const body: ImagePullSecretBody = {
     isImagePullSecret: true,
     host: token.proxyEndpoint,
-    // One line, no wrapping: the platform decodes it as plain base64.
-    secretValue: Buffer.from(`AWS:${token.password}`, 'utf8').toString('base64'),
+    // base64("AWS:<password>") on one line, which is exactly the token ECR issues.
+    secretValue: token.authorizationToken,
     ...regionField,
   };
   return body;

@@ -1,16 +1,17 @@
-// Decides what a non-2xx answer from the secrets API means for the refresher,
-// following the documented status table: 409, 429 and 5xx are retried; other
-// 4xx need a person and are not.
-import { RefreshError, type FailureReason, type Stage } from '../errors/refresh-error.js';
+// Decides what a non-2xx answer from the secrets API means, following the
+// documented status table: 409, 429 and 5xx are retried; other 4xx need a
+// person and are not.
+import type { FailureReason } from '../errors/refresh-error.js';
+import { OutboundError } from '../errors/outbound-error.js';
 
 export function classifyHttpStatus(options: {
   status: number;
   serverMessage?: string;
   retryAfterMs?: number;
-  stage: Stage;
   what: string;
-}): RefreshError {
-  const { status, stage, what } = options;
+  endpoint: string;
+}): OutboundError {
+  const { status, what } = options;
   let reason: FailureReason;
   let retryable = false;
   let hint = '';
@@ -30,12 +31,13 @@ export function classifyHttpStatus(options: {
     reason = 'bad_request';
   }
   const said = options.serverMessage ? `: ${options.serverMessage}` : '';
-  return new RefreshError(`${what} answered HTTP ${status}${said}${hint}`, {
-    stage,
+  return new OutboundError(`${what} answered HTTP ${status}${said}${hint}`, {
+    code: 'ERR_OUTBOUND_STATUS',
     reason,
     retryable,
     status,
     retryAfterMs: options.retryAfterMs,
+    endpoint: options.endpoint,
   });
 }
 

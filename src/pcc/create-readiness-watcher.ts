@@ -1,15 +1,13 @@
 // Confirms that secret sets reach `ready` after a PUT. One list poll serves
 // every set waiting at that moment, so a cycle over many sets costs a few GETs
 // rather than one per set. `failed` ends the wait with the server's message.
-import { RefreshError, isRefreshError } from '../errors/refresh-error.js';
+import { RefreshError, toRefreshError } from '../errors/refresh-error.js';
 import type { Clock, TimerHandle, Timers } from '../schedule/clock.js';
 import type { SecretsClient } from './create-secrets-client.js';
+import { readinessVerdict, type WaitingSet } from './readiness-verdict.js';
 import type { SecretSetSummary } from './secret-set.js';
 
-interface Waiter {
-  name: string;
-  deadline: number;
-  lastError?: RefreshError;
+interface Waiter extends WaitingSet {
   resolve(set: SecretSetSummary): void;
   reject(error: RefreshError): void;
 }
@@ -23,7 +21,7 @@ export interface ReadinessWatcher {
 // off by doubling to one poll every 2 s. One poll serves every waiting set.
 export const POLL_DELAYS_MS = [100, 200, 400, 800, 1600, 2000];
 
-export function createReadinessWatcher(deps: { secrets: SecretsClient; clock: Clock; timers: Timers }): ReadinessWatcher {
+export function createReadinessWatcher(deps: { secrets: Pick<SecretsClient, 'listSets'>; clock: Clock; timers: Timers }): ReadinessWatcher {
   const waiters = new Set<Waiter>();
   let timer: TimerHandle | undefined;
   let polls = 0;
@@ -44,49 +42,19 @@ export function createReadinessWatcher(deps: { secrets: SecretsClient; clock: Cl
     let sets: SecretSetSummary[] | undefined;
     let failure: RefreshError | undefined;
     try {
-      sets = await deps.secrets.listSets('confirm');
+      sets = await deps.secrets.listSets();
     } catch (error) {
-      failure = isRefreshError(error)
-        ? error
-        : new RefreshError('listing secret sets failed', { stage: 'confirm', reason: 'unknown', retryable: true, cause: error });
+      failure = toRefreshError(error, 'confirm');
     }
     polling = false;
     const now = deps.clock.now();
     for (const waiter of [...waiters]) {
-      const settle = (fn: () => void) => {
-        waiters.delete(waiter);
-        fn();
-      };
-      if (failure && !failure.retryable) {
-        settle(() => waiter.reject(failure));
-        continue;
-      }
-      if (failure) waiter.lastError = failure;
-      const set = sets?.find((s) => s.name === waiter.name);
-      if (set?.status === 'ready') settle(() => waiter.resolve(set));
-      else if (set?.status === 'failed') {
-        const message = set.errorMessage ? `: ${set.errorMessage}` : '';
-        settle(() =>
-          waiter.reject(
-            new RefreshError(`Pipecat Cloud reports provisioning of secret set "${waiter.name}" failed${message}`, {
-              stage: 'confirm',
-              reason: 'provisioning_failed',
-              retryable: false,
-            }),
-          ),
-        );
-      } else if (now >= waiter.deadline) {
-        const last = waiter.lastError;
-        settle(() =>
-          waiter.reject(
-            last ??
-              new RefreshError(
-                `secret set "${waiter.name}" was still ${set ? set.status : 'missing from the list'} when the confirm timeout ran out`,
-                { stage: 'confirm', reason: 'provisioning_timeout', retryable: true },
-              ),
-          ),
-        );
-      }
+      if (failure?.retryable) waiter.lastError = failure;
+      const verdict = readinessVerdict(waiter, { sets, failure, now });
+      if (!verdict) continue;
+      waiters.delete(waiter);
+      if ('ready' in verdict) waiter.resolve(verdict.ready);
+      else waiter.reject(verdict.error);
     }
     if (waiters.size === 0) polls = 0;
     arm();

@@ -1,17 +1,21 @@
 // The Pipecat Cloud secrets API client: list the sets and PUT one, over undici
 // with a bearer key, bounded in time and in reply size. Every failure leaves
-// as a RefreshError; the key and the body never appear in one.
+// as an OutboundError naming the endpoint; the key and the body never appear
+// in one. It knows nothing of refresh stages: the engine adds those.
 import { request, type Dispatcher } from 'undici';
-import { RefreshError, type Stage } from '../errors/refresh-error.js';
-import { networkFailureReason } from '../errors/network-failure-reason.js';
+import { OutboundError, endpointOf, networkError } from '../errors/outbound-error.js';
+import { redactSecrets } from '../log/redact-secrets.js';
+import type { RequestTimer } from '../metrics/create-target-observer.js';
 import type { Clock } from '../schedule/clock.js';
-import type { Metrics } from '../metrics/create-metrics.js';
 import { classifyHttpStatus, parseRetryAfter } from './classify-http-status.js';
+import { parseSetList } from './parse-set-list.js';
 import type { SecretBody, SecretSetSummary } from './secret-set.js';
 
 export interface SecretsClient {
-  listSets(stage: Stage): Promise<SecretSetSummary[]>;
+  listSets(): Promise<SecretSetSummary[]>;
   putSet(name: string, body: SecretBody): Promise<void>;
+  /** The URL a PUT of this set goes to (shown by --dry-run). */
+  setUrl(name: string): string;
 }
 
 const MAX_REPLY_BYTES = 1024 * 1024;
@@ -21,8 +25,6 @@ const MAX_REPLY_BYTES = 1024 * 1024;
  * an operator, so it is not repeated.
  */
 const SECRET_LIKE = /[A-Za-z0-9+/]{32,}={0,2}/g;
-const STATUSES = new Set(['pending', 'ready', 'failed']);
-const TYPES = new Set(['secret', 'imagePullSecret']);
 
 export function createSecretsClient(deps: {
   apiUrl: string;
@@ -30,92 +32,95 @@ export function createSecretsClient(deps: {
   requestTimeoutMs: number;
   clock: Clock;
   dispatcher?: Dispatcher;
-  metrics?: Metrics;
+  observeRequest?: RequestTimer;
   userAgent?: string;
 }): SecretsClient {
   const base = deps.apiUrl.replace(/\/+$/, '');
+  const endpoint = endpointOf(base);
+  const basePath = new URL(base).pathname.replace(/\/+$/, '');
+  const clean = (text: string, secrets: string[] = []) =>
+    redactSecrets(text, [...secrets, deps.apiKey]).replace(SECRET_LIKE, '[REDACTED]');
 
-  async function call(operation: 'put' | 'list', method: 'GET' | 'PUT', path: string, stage: Stage, body?: string, secrets: string[] = []) {
-    const what = `Pipecat Cloud ${method} ${path}`;
+  async function call(operation: 'put' | 'list', method: 'GET' | 'PUT', path: string, body?: string, secrets: string[] = []) {
+    const what = `Pipecat Cloud ${method} ${endpoint}${basePath}${path}`;
     const started = deps.clock.now();
     let status = 'error';
     try {
-      const response = await request(`${base}${path}`, {
-        method,
-        dispatcher: deps.dispatcher,
-        headers: {
-          authorization: `Bearer ${deps.apiKey}`,
-          accept: 'application/json',
-          'user-agent': deps.userAgent ?? 'ecr-token-refresher',
-          ...(body ? { 'content-type': 'application/json' } : {}),
-        },
-        body,
-        headersTimeout: deps.requestTimeoutMs,
-        bodyTimeout: deps.requestTimeoutMs,
-        signal: AbortSignal.timeout(deps.requestTimeoutMs),
-      });
+      const response = await request(`${base}${path}`, requestOptions(deps, method, body));
       status = String(response.statusCode);
-      const text = await readCapped(response.body, what, stage);
+      const text = await readCapped(response.body, what, endpoint);
       if (response.statusCode < 200 || response.statusCode > 299) {
         throw classifyHttpStatus({
           status: response.statusCode,
           // Servers may quote the rejected input: keep what was sent out of the message.
-          serverMessage: serverMessage(redact(text, [...secrets, deps.apiKey])),
+          serverMessage: serverMessage(clean(text, secrets)),
           retryAfterMs: parseRetryAfter(response.headers['retry-after'], deps.clock.now()),
-          stage,
           what,
+          endpoint,
         });
       }
       return text;
     } catch (error) {
-      if (error instanceof RefreshError) throw error;
-      const reason = networkFailureReason(error) ?? 'connection_error';
-      const code = (error as { code?: string }).code;
-      throw new RefreshError(`${what} failed: ${reason.replace('_', ' ')}${code ? ` (${code})` : ''}`, {
-        stage,
-        reason,
-        retryable: true,
-        cause: error,
-      });
+      if (error instanceof OutboundError) throw error;
+      throw networkError(what, endpoint, error);
     } finally {
-      deps.metrics?.secretsApiRequestDuration.observe({ operation, status }, (deps.clock.now() - started) / 1000);
+      deps.observeRequest?.(operation, status, (deps.clock.now() - started) / 1000);
     }
   }
 
   return {
-    async listSets(stage) {
-      const text = await call('list', 'GET', '/secrets', stage);
-      return parseSetList(text, stage, (message) => redact(message, [deps.apiKey]));
+    async listSets() {
+      const text = await call('list', 'GET', '/secrets');
+      return parseSetList(text, `Pipecat Cloud GET ${endpoint}${basePath}/secrets`, endpoint, (message) => clean(message));
     },
     async putSet(name, body) {
       const values = 'isImagePullSecret' in body ? [body.secretValue] : body.secrets.filter((s) => s.secretKey === 'password').map((s) => s.secretValue);
-      await call('put', 'PUT', `/secrets/${encodeURIComponent(name)}`, 'push', JSON.stringify(body), values);
+      await call('put', 'PUT', `/secrets/${encodeURIComponent(name)}`, JSON.stringify(body), values);
+    },
+    setUrl(name) {
+      return `${base}/secrets/${encodeURIComponent(name)}`;
     },
   };
 }
 
-async function readCapped(body: AsyncIterable<Buffer>, what: string, stage: Stage): Promise<string> {
+function requestOptions(
+  deps: { apiKey: string; requestTimeoutMs: number; dispatcher?: Dispatcher; userAgent?: string },
+  method: 'GET' | 'PUT',
+  body: string | undefined,
+) {
+  return {
+    method,
+    dispatcher: deps.dispatcher,
+    headers: {
+      authorization: `Bearer ${deps.apiKey}`,
+      accept: 'application/json',
+      'user-agent': deps.userAgent ?? 'ecr-token-refresher',
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    body,
+    headersTimeout: deps.requestTimeoutMs,
+    bodyTimeout: deps.requestTimeoutMs,
+    signal: AbortSignal.timeout(deps.requestTimeoutMs),
+  };
+}
+
+async function readCapped(body: AsyncIterable<Buffer>, what: string, endpoint: string): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
     size += chunk.length;
     if (size > MAX_REPLY_BYTES) {
       (body as unknown as { destroy?: () => void }).destroy?.();
-      throw new RefreshError(`${what} sent a reply larger than ${MAX_REPLY_BYTES} bytes`, {
-        stage,
+      throw new OutboundError(`${what} sent a reply larger than ${MAX_REPLY_BYTES} bytes`, {
+        code: 'ERR_OUTBOUND_REPLY',
         reason: 'bad_response',
         retryable: true,
+        endpoint,
       });
     }
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
-}
-
-function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 8) out = out.split(secret).join('[REDACTED]');
-  return out.replace(SECRET_LIKE, '[REDACTED]');
 }
 
 function serverMessage(text: string): string | undefined {
@@ -130,30 +135,4 @@ function serverMessage(text: string): string | undefined {
   }
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat ? flat.slice(0, 120) : undefined;
-}
-
-function parseSetList(text: string, stage: Stage, clean: (message: string) => string): SecretSetSummary[] {
-  const bad = (why: string) =>
-    new RefreshError(`Pipecat Cloud GET /secrets returned ${why}`, { stage, reason: 'bad_response', retryable: true });
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw bad('a body that is not JSON');
-  }
-  const sets = (parsed as { sets?: unknown }).sets;
-  if (!Array.isArray(sets)) throw bad('no "sets" list');
-  return sets.map((entry: unknown) => {
-    const e = entry as Record<string, unknown>;
-    if (typeof e.name !== 'string' || !TYPES.has(String(e.type)) || !STATUSES.has(String(e.status))) {
-      throw bad('a set entry without a valid name, type or status');
-    }
-    return {
-      name: e.name,
-      type: e.type as SecretSetSummary['type'],
-      status: e.status as SecretSetSummary['status'],
-      region: typeof e.region === 'string' ? e.region : undefined,
-      errorMessage: typeof e.errorMessage === 'string' ? clean(e.errorMessage) : undefined,
-    };
-  });
 }

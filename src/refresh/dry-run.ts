@@ -1,40 +1,40 @@
-// --dry-run: mint for every target, work out the request each would get, and
-// print it with every secret value replaced by its length. Lists the sets to
-// resolve the `auto` format (a read), and writes nothing.
+// --dry-run: mint for every target and ask its sink for the plan — the same
+// plan a refresh publishes — and return what publishing would send, with every
+// secret value replaced by its length. Plans only read (the Pipecat sink lists
+// the sets to resolve the `auto` format); nothing is written.
 import type { Config } from '../config/config.js';
 import type { TokenMinter } from '../ecr/create-token-minter.js';
-import { mintKeyId } from '../ecr/ecr-token.js';
-import { buildSecretBody, redactSecretBody } from '../pcc/build-secret-body.js';
-import type { SecretsClient } from '../pcc/create-secrets-client.js';
-import { resolveFormat } from '../pcc/resolve-format.js';
+import type { EcrToken } from '../ecr/ecr-token.js';
+import { forEachMinted } from '../cycle/run-cycle.js';
+import { sinkFor, type Sinks } from '../sink/sink-for.js';
+import { openBatches } from '../sink/open-batches.js';
+import type { PublishPreview } from '../sink/sink.js';
 
-export interface DryRunRequest {
-  method: 'PUT';
-  url: string;
-  headers: Record<string, string>;
-  body: unknown;
+export interface DryRunRequest extends PublishPreview {
   tokenExpiresAt: string;
   creating: boolean;
 }
 
-export async function dryRun(deps: { config: Config; mint: TokenMinter; secrets: SecretsClient }): Promise<DryRunRequest[]> {
-  const { config } = deps;
-  const sets = await deps.secrets.listSets('push');
-  const tokens = new Map<string, ReturnType<TokenMinter>>();
-  const requests: DryRunRequest[] = [];
-  for (const target of config.targets) {
-    const id = mintKeyId(target);
-    if (!tokens.has(id)) tokens.set(id, deps.mint(target));
-    const token = await tokens.get(id)!;
-    const plan = resolveFormat(target, sets.find((s) => s.name === target.secretSet));
-    requests.push({
-      method: 'PUT',
-      url: `${config.apiUrl.replace(/\/+$/, '')}/secrets/${encodeURIComponent(target.secretSet)}`,
-      headers: { authorization: 'Bearer [REDACTED]', 'content-type': 'application/json' },
-      body: redactSecretBody(buildSecretBody(plan.format, token, plan.region)),
-      tokenExpiresAt: new Date(token.expiresAt).toISOString(),
-      creating: plan.creating,
-    });
-  }
-  return requests;
+export async function dryRun(deps: {
+  config: Config;
+  mint: TokenMinter;
+  sinks: Sinks;
+  onToken?: (token: EcrToken) => void;
+}): Promise<DryRunRequest[]> {
+  const batchOf = openBatches();
+  const entries = deps.config.targets.map((target) => ({ target, sink: sinkFor(target, deps.sinks) }));
+  const planned = await forEachMinted(
+    deps,
+    entries,
+    async (entry, token) => {
+      const plan = await batchOf(entry.sink).plan(entry.target, token);
+      const request: DryRunRequest = { ...plan.preview, tokenExpiresAt: new Date(token.expiresAt).toISOString(), creating: plan.creating };
+      return { entry, request };
+    },
+    (_entry, error) => {
+      throw error;
+    },
+  );
+  // In the order the targets are configured, not the order of their mint groups.
+  return entries.map((entry) => planned.find((p) => p.entry === entry)!.request);
 }

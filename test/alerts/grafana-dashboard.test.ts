@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { findTool } from './support/find-tool.js';
+import { findTool } from '../support/find-tool.js';
 import { exportedSeriesNames, referencedSeriesNames } from './support/exported-series-names.js';
 
 interface Target {

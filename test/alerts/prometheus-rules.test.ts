@@ -1,5 +1,5 @@
 // The shipped alert rules: valid for promtool, covered by promtool unit tests
-// that each threshold can fail, overridable by text replacement, and every
+// that each threshold can fail, overridable by named placeholder, and every
 // alert annotated with a runbook that exists in the README.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,22 +8,23 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { findTool } from './support/find-tool.js';
+import { findTool } from '../support/find-tool.js';
+import { ROOT } from '../support/root.js';
 import { markdownAnchors, markdownSection } from './support/github-anchor.js';
-import { RULES_FILE, loadAlertRules } from './support/load-alert-rules.js';
+import { RULES_FILE, loadAlertRules, setThreshold, thresholdValue, type ThresholdName } from './support/load-alert-rules.js';
 import { exportedSeriesNames, referencedSeriesNames } from './support/exported-series-names.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RULE_TESTS = fileURLToPath(new URL('./rules/prometheus-rules.test.yaml', import.meta.url));
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const RUNBOOK_PREFIX = 'https://github.com/pipecat-ai/ecr-token-refresher#';
 
-// Each threshold the chart overrides by text replacement, and its alert.
-const THRESHOLDS = [
-  { text: '< 14400', alert: 'EcrTokenRefresherTokenExpiringSoon', moved: '<= 14400' },
-  { text: '< 3600', alert: 'EcrTokenRefresherTokenAboutToExpire', moved: '<= 3600' },
-  { text: '+ 1800', alert: 'EcrTokenRefresherRefreshOverdue', moved: '+ 1799' },
-  { text: '>= 3', alert: 'EcrTokenRefresherRefreshFailing', moved: '>= 2' },
+// Each threshold the chart sets by placeholder name, its default, its alert,
+// the text the expression holds, and a value one step off the default.
+const THRESHOLDS: { name: ThresholdName; value: number; text: string; alert: string; moved: number }[] = [
+  { name: 'expiringWarningSeconds', value: 14400, text: '< 14400', alert: 'EcrTokenRefresherTokenExpiringSoon', moved: 14401 },
+  { name: 'expiringCriticalSeconds', value: 3600, text: '< 3600', alert: 'EcrTokenRefresherTokenAboutToExpire', moved: 3601 },
+  { name: 'overdueGraceSeconds', value: 1800, text: '+ 1800', alert: 'EcrTokenRefresherRefreshOverdue', moved: 1799 },
+  { name: 'consecutiveFailures', value: 3, text: '>= 3', alert: 'EcrTokenRefresherRefreshFailing', moved: 2 },
 ];
 
 // Alerts on series that carry no per-target labels.
@@ -87,9 +88,9 @@ describe('alert rules under promtool', () => {
     }
   });
 
-  it.each(THRESHOLDS)('fails its unit tests when $text is moved to $moved', ({ text, moved }) => {
+  it.each(THRESHOLDS)('fails its unit tests when $name is moved to $moved', ({ name, moved }) => {
     const rules = readFileSync(RULES_FILE, 'utf8');
-    const { cwd, tests } = copyWithRules(rules.replace(text, moved));
+    const { cwd, tests } = copyWithRules(setThreshold(rules, name, moved));
     const { status, output } = promtool(['test', 'rules', tests], cwd);
     expect(output).toContain('FAILED');
     expect(status).toBe(1);
@@ -100,10 +101,12 @@ describe('alert rules file', () => {
   const rules = loadAlertRules();
   const text = readFileSync(RULES_FILE, 'utf8');
 
-  it.each(THRESHOLDS)('writes $text exactly once, in $alert', ({ text: threshold, alert }) => {
+  it.each(THRESHOLDS)('holds the placeholder $name once, defaulting to $value, in $alert', ({ name, value, text: threshold, alert }) => {
+    expect(thresholdValue(text, name)).toBe(value);
     expect(text.split(threshold).length - 1).toBe(1);
-    const owners = rules.filter((rule) => rule.expr.includes(threshold)).map((rule) => rule.alert);
+    const owners = rules.filter((rule) => rule.expr.includes(`# threshold: ${name}`)).map((rule) => rule.alert);
     expect(owners).toEqual([alert]);
+    expect(rules.find((rule) => rule.alert === alert)!.expr).toContain(`${threshold} # threshold: ${name}`);
   });
 
   it('names every alert EcrTokenRefresher… and each name once', () => {

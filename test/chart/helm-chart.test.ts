@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import { findTool } from '../alerts/support/find-tool.js';
+import { findTool } from '../support/find-tool.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHART = join(ROOT, 'helm', 'ecr-token-refresher');
@@ -149,7 +149,19 @@ describe.each(CI_VALUES)('helm template with ci/%s', (valuesFile) => {
     const configMap = docs.find((doc) => doc.kind === 'ConfigMap' && doc.data?.['config.yaml']);
     const config = parse(configMap!.data['config.yaml']);
     expect(config.metricsPort).toBe(9102);
-    expect(config.targets ?? []).toEqual(values.targets ?? []);
+    // One config path: always a targets list; the single-target shorthand becomes its one item.
+    const shorthand = [
+      Object.fromEntries(
+        Object.entries({
+          secretSet: values.secretSet,
+          format: values.secretFormat ?? 'auto',
+          pccRegion: values.pccRegion,
+          registryId: values.registryId,
+          roleArn: values.roleArn,
+        }).filter(([, value]) => value),
+      ),
+    ];
+    expect(config.targets).toEqual(values.targets?.length ? values.targets : shorthand);
     for (const { pod } of podSpecs(docs)) {
       expect(pod.spec.containers[0].args.slice(0, 2)).toEqual(['--config', '/etc/ecr-token-refresher/config.yaml']);
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, type ConfigProblem } from '../../src/config/config-error.js';
 import { loadConfig } from '../../src/config/load-config.js';
+import { configProblems } from './support/config-problems.js';
 
 const API_KEY = 'pk_live_3f9a0c1d2e4b5a6978';
 const BASE_ENV = { PCC_API_KEY: API_KEY, PCC_SECRET_SET: 'ecr-prod', AWS_REGION: 'us-east-1' };
@@ -24,13 +25,7 @@ function load(env: Env, files: Record<string, string> = {}, configFile?: string)
 }
 
 function problemsOf(env: Env, files: Record<string, string> = {}, configFile?: string): ConfigProblem[] {
-  try {
-    load(env, files, configFile);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
+  return configProblems(() => load(env, files, configFile));
 }
 
 function errorOf(env: Env, files: Record<string, string> = {}, configFile?: string): ConfigError {
@@ -54,7 +49,7 @@ describe('loadConfig defaults', () => {
     expect(load(BASE_ENV)).toEqual({
       apiUrl: 'https://api.pipecat.daily.co/v1',
       apiKey: API_KEY,
-      targets: [{ secretSet: 'ecr-prod', format: 'auto', awsRegion: 'us-east-1' }],
+      targets: [{ destination: { kind: 'pipecat', secretSet: 'ecr-prod' }, secretSet: 'ecr-prod', format: 'auto', awsRegion: 'us-east-1' }],
       schedule: '0 */6 * * *',
       scheduleJitterMs: 0,
       refreshMarginMs: 4 * 3_600_000,
@@ -67,6 +62,8 @@ describe('loadConfig defaults', () => {
       metricsHost: '0.0.0.0',
       logLevel: 'info',
       shutdownTimeoutMs: 30_000,
+      leaderElection: { enabled: false, leaseName: 'ecr-token-refresher', leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 },
+      kubernetes: { serviceAccountDir: '/var/run/secrets/kubernetes.io/serviceaccount' },
     });
   });
 
@@ -92,6 +89,7 @@ describe('loadConfig from env vars only', () => {
     });
     expect(config.targets).toEqual([
       {
+        destination: { kind: 'pipecat', secretSet: 'ecr-prod' },
         secretSet: 'ecr-prod',
         format: 'image-pull-secret',
         pccRegion: 'us-west',
@@ -167,7 +165,7 @@ describe('loadConfig from env vars only', () => {
   it('takes the AWS region from the config file when the env has none', () => {
     const { AWS_REGION: _, ...env } = BASE_ENV;
     const config = load({ ...env, CONFIG_FILE: 'c.yaml' }, { 'c.yaml': 'awsRegion: ap-south-1\n' });
-    expect(config.targets).toEqual([{ secretSet: 'ecr-prod', format: 'auto', awsRegion: 'ap-south-1' }]);
+    expect(config.targets).toEqual([{ destination: { kind: 'pipecat', secretSet: 'ecr-prod' }, secretSet: 'ecr-prod', format: 'auto', awsRegion: 'ap-south-1' }]);
   });
 });
 
@@ -194,6 +192,7 @@ targets:
 
 const EXPECTED_TARGETS = [
   {
+    destination: { kind: 'pipecat', secretSet: 'ecr-prod' },
     secretSet: 'ecr-prod',
     format: 'image-pull-secret',
     pccRegion: 'us-west',
@@ -201,8 +200,8 @@ const EXPECTED_TARGETS = [
     registryId: '012345678901',
     roleArn: 'arn:aws:iam::012345678901:role/ecr-reader',
   },
-  { secretSet: 'ecr-eu', format: 'triplet', awsRegion: 'eu-central-1' },
-  { secretSet: 'ecr.staging', format: 'auto', awsRegion: 'us-east-1', registryId: '123456789012' },
+  { destination: { kind: 'pipecat', secretSet: 'ecr-eu' }, secretSet: 'ecr-eu', format: 'triplet', awsRegion: 'eu-central-1' },
+  { destination: { kind: 'pipecat', secretSet: 'ecr.staging' }, secretSet: 'ecr.staging', format: 'auto', awsRegion: 'us-east-1', registryId: '123456789012' },
 ];
 
 describe('loadConfig from a config file', () => {
@@ -229,8 +228,8 @@ describe('loadConfig from a config file', () => {
       pushConcurrency: 4,
       awsRegion: 'us-east-1',
       targets: [
-        { ...EXPECTED_TARGETS[0], awsRegion: undefined },
-        EXPECTED_TARGETS[1],
+        { ...EXPECTED_TARGETS[0], destination: undefined, awsRegion: undefined },
+        { ...EXPECTED_TARGETS[1], destination: undefined },
         { secretSet: 'ecr.staging', registryId: '123456789012' },
       ],
     });
@@ -268,14 +267,14 @@ describe('loadConfig from a config file', () => {
   it('uses AWS_DEFAULT_REGION for file targets without a region', () => {
     const yaml = 'targets:\n  - secretSet: ecr-a\n';
     expect(load({ PCC_API_KEY: API_KEY, AWS_DEFAULT_REGION: 'eu-west-2' }, { 'c.yaml': yaml }, 'c.yaml').targets).toEqual([
-      { secretSet: 'ecr-a', format: 'auto', awsRegion: 'eu-west-2' },
+      { destination: { kind: 'pipecat', secretSet: 'ecr-a' }, secretSet: 'ecr-a', format: 'auto', awsRegion: 'eu-west-2' },
     ]);
   });
 
   it('accepts a file with settings only and takes the target from env vars', () => {
     const config = load(BASE_ENV, { 'c.yaml': 'logLevel: warn\n' }, 'c.yaml');
     expect(config.logLevel).toBe('warn');
-    expect(config.targets).toEqual([{ secretSet: 'ecr-prod', format: 'auto', awsRegion: 'us-east-1' }]);
+    expect(config.targets).toEqual([{ destination: { kind: 'pipecat', secretSet: 'ecr-prod' }, secretSet: 'ecr-prod', format: 'auto', awsRegion: 'us-east-1' }]);
   });
 
   it('treats an empty file as no settings', () => {

@@ -8,15 +8,12 @@
 // at risk ~10 s after its last good refresh, with retries every 1-3 s.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEcrStandIn, type EcrStandIn } from '../../stand-ins/ecr-stand-in.js';
-import { startSecretsApiStandIn, type SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
-import { createProcessTracker, type TrackedProcess } from '../support/create-process-tracker.js';
-import { ensureBuilt, ROOT } from '../support/ensure-built.js';
-import { refresherEnv } from '../support/refresher-env.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { EcrStandIn } from '../../stand-ins/ecr-stand-in.js';
+import type { SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
+import type { TrackedProcess } from '../support/create-process-tracker.js';
+import { FAST_DAEMON_ENV } from '../support/fast-daemon-env.js';
+import { systemTest } from '../support/system-test.js';
 import { waitFor } from '../support/wait-for.js';
 
 const SECRET_SET = 'ecr-e2e-webhook';
@@ -30,8 +27,7 @@ interface Delivery {
   body: Record<string, unknown>;
 }
 
-const tracker = createProcessTracker();
-const dir = mkdtempSync(join(tmpdir(), 'ecr-token-refresher-e2e-webhook-'));
+systemTest.override({ standInOptions: { ecr: { tokenLifetimeSeconds: 40 }, api: { provisioningDelayMs: 100 } } });
 const deliveries: Delivery[] = [];
 let receiver: Server | undefined;
 let ecr: EcrStandIn | undefined;
@@ -41,8 +37,8 @@ const started = Date.now();
 const timeline: string[] = [];
 const mark = (what: string) => timeline.push(`t=${((Date.now() - started) / 1000).toFixed(1)}s ${what}`);
 
-beforeAll(async () => {
-  const cli = await ensureBuilt();
+systemTest.beforeAll(async ({ cli, cliEnv, ecr: ecrStandIn, api: apiStandIn }) => {
+  [ecr, api] = [ecrStandIn, apiStandIn];
   receiver = createServer((req, res) => {
     let raw = '';
     req.setEncoding('utf8').on('data', (chunk: string) => (raw += chunk));
@@ -60,25 +56,12 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver!.listen(0, '127.0.0.1', resolve));
   const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}${WEBHOOK_SECRET_PATH}`;
 
-  ecr = await startEcrStandIn({ tokenLifetimeSeconds: 40 });
-  api = await startSecretsApiStandIn({ provisioningDelayMs: 100 });
-  daemon = tracker.start(process.execPath, [cli], {
-    cwd: ROOT,
-    env: refresherEnv({
-      ecr,
-      api,
-      home: dir,
-      extra: {
-        PCC_SECRET_SET: SECRET_SET,
-        ECR_REGISTRY_ID: '123456789012',
-        ALERT_WEBHOOK_URL: webhookUrl,
-        REFRESH_SCHEDULE: '*/5 * * * * *',
-        REFRESH_MARGIN: '30s',
-        RETRY_INITIAL_DELAY: '1s',
-        RETRY_MAX_DELAY: '3s',
-        CONFIRM_TIMEOUT: '10s',
-        REQUEST_TIMEOUT: '5s',
-      },
+  daemon = cli.start([], {
+    env: cliEnv({
+      PCC_SECRET_SET: SECRET_SET,
+      ECR_REGISTRY_ID: '123456789012',
+      ALERT_WEBHOOK_URL: webhookUrl,
+      ...FAST_DAEMON_ENV,
     }),
   });
   await waitFor(
@@ -91,11 +74,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await tracker.stopAll();
-  await ecr?.close();
-  await api?.close();
   await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
-  rmSync(dir, { recursive: true, force: true });
   console.info(`alert-webhook timeline:\n  ${timeline.join('\n  ')}`);
 });
 

@@ -9,17 +9,16 @@
 // `for: 2s`. With a refresh every 5 s a token never has less than ~55 s left
 // while things work, and once PUTs fail it crosses 45 s after ~15 s and 35 s
 // after ~25 s. REFRESH_MARGIN 30s makes the target at risk after ~30 s.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { startEcrStandIn, type EcrStandIn } from '../../stand-ins/ecr-stand-in.js';
-import { startSecretsApiStandIn, type SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
-import { findTool } from '../alerts/support/find-tool.js';
-import { createProcessTracker, type TrackedProcess } from '../support/create-process-tracker.js';
+import { afterAll, describe, expect } from 'vitest';
+import type { SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
+import { findTool } from '../support/find-tool.js';
+import type { BuiltCli } from '../support/create-built-cli.js';
+import type { ProcessTracker, TrackedProcess } from '../support/create-process-tracker.js';
 import type { PrometheusAlert, PrometheusApi } from '../support/create-prometheus-api.js';
-import { ensureBuilt, ROOT } from '../support/ensure-built.js';
-import { refresherEnv } from '../support/refresher-env.js';
+import { FAST_DAEMON_ENV } from '../support/fast-daemon-env.js';
+import { systemTest } from '../support/system-test.js';
 import { renderFastAlertRules } from '../support/render-fast-alert-rules.js';
 import { startPrometheus } from '../support/start-prometheus.js';
 import { waitFor } from '../support/wait-for.js';
@@ -28,9 +27,7 @@ const SECRET_SET = 'ecr-e2e-scrape';
 const REGISTRY = '123456789012/us-east-1';
 const JOB = 'ecr-token-refresher';
 
-const tracker = createProcessTracker();
-const dir = mkdtempSync(join(tmpdir(), 'ecr-token-refresher-e2e-scrape-'));
-let ecr: EcrStandIn | undefined;
+systemTest.override({ standInOptions: { ecr: { tokenLifetimeSeconds: 60 }, api: { provisioningDelayMs: 100 } } });
 let api: SecretsApiStandIn | undefined;
 let daemon: TrackedProcess | undefined;
 let prometheus: PrometheusApi;
@@ -39,37 +36,19 @@ const timeline: string[] = [];
 const mark = (what: string) => timeline.push(`t=${((Date.now() - started) / 1000).toFixed(1)}s ${what}`);
 
 
-afterAll(async () => {
-  await tracker.stopAll();
-  await ecr?.close();
-  await api?.close();
-  rmSync(dir, { recursive: true, force: true });
+afterAll(() => {
   console.info(`prometheus-scrape timeline:\n  ${timeline.join('\n  ')}`);
 });
 
 /** Stand-ins, the daemon, and a Prometheus scraping it with the fast rules. */
-async function startEverything() {
+async function startEverything(fixtures: { cli: BuiltCli; cliEnv: (extra: Record<string, string>) => NodeJS.ProcessEnv; processes: ProcessTracker; home: string }) {
   findTool('prometheus');
-  const cli = await ensureBuilt();
-  ecr = await startEcrStandIn({ tokenLifetimeSeconds: 60 });
-  api = await startSecretsApiStandIn({ provisioningDelayMs: 100 });
-
-  const spawned = tracker.start(process.execPath, [cli], {
-    cwd: ROOT,
-    env: refresherEnv({
-      ecr,
-      api,
-      home: dir,
-      extra: {
-        PCC_SECRET_SET: SECRET_SET,
-        ECR_REGISTRY_ID: '123456789012',
-        REFRESH_SCHEDULE: '*/5 * * * * *',
-        REFRESH_MARGIN: '30s',
-        RETRY_INITIAL_DELAY: '1s',
-        RETRY_MAX_DELAY: '3s',
-        CONFIRM_TIMEOUT: '10s',
-        REQUEST_TIMEOUT: '5s',
-      },
+  const { cli, cliEnv, processes: tracker, home: dir } = fixtures;
+  const spawned = cli.start([], {
+    env: cliEnv({
+      PCC_SECRET_SET: SECRET_SET,
+      ECR_REGISTRY_ID: '123456789012',
+      ...FAST_DAEMON_ENV,
     }),
   });
   daemon = spawned;
@@ -103,9 +82,10 @@ async function activeAlert(name: string, state: PrometheusAlert['state']): Promi
 }
 
 describe('the daemon scraped by a real Prometheus with the shipped alert rules', () => {
-  it('exports a future token expiry, fires the failing and expiry alerts while PUTs fail, and resolves them after recovery', async () => {
+  systemTest('exports a future token expiry, fires the failing and expiry alerts while PUTs fail, and resolves them after recovery', async ({ cli, cliEnv, processes, home, api: apiStandIn }) => {
     // Inside the test, so a missing tool or a failed build fails it by name.
-    await startEverything();
+    api = apiStandIn;
+    await startEverything({ cli, cliEnv, processes, home });
 
     // (a) Scraped, with the expiry of the token just pushed in the future.
     const expiry = await explained(

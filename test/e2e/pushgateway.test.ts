@@ -9,16 +9,15 @@
 // Tokens here live 120 s; the rules are rendered with `< 14400` -> `< 150`
 // (so every token counts as expiring and the alert must fire for both sets,
 // the failed one included), `< 3600` -> `< 60`, and `for: 2s`.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEcrStandIn, type EcrStandIn } from '../../stand-ins/ecr-stand-in.js';
-import { startSecretsApiStandIn, type SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
-import { createProcessTracker } from '../support/create-process-tracker.js';
-import { ensureBuilt, ROOT } from '../support/ensure-built.js';
+import { describe, expect, it } from 'vitest';
+import type { SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
+import type { BuiltCli } from '../support/create-built-cli.js';
+import type { ProcessTracker } from '../support/create-process-tracker.js';
 import { freePort } from '../support/free-port.js';
-import { refresherEnv } from '../support/refresher-env.js';
+import { hasSeries, metricValue } from '../support/metric-value.js';
+import { systemTest } from '../support/system-test.js';
 import { renderFastAlertRules } from '../support/render-fast-alert-rules.js';
 import { startPrometheus } from '../support/start-prometheus.js';
 import { startPushgateway, type PushgatewayGroup, type RunningPushgateway } from '../support/start-pushgateway.js';
@@ -29,20 +28,20 @@ const SET_A = 'ecr-e2e-push-a';
 const SET_B = 'ecr-e2e-push-b';
 const REGISTRY = '123456789012/us-east-1';
 
-const tracker = createProcessTracker();
-const dir = mkdtempSync(join(tmpdir(), 'ecr-token-refresher-e2e-push-'));
-let cli: string;
-let ecr: EcrStandIn | undefined;
+systemTest.override({ standInOptions: { ecr: { tokenLifetimeSeconds: 120 }, api: { provisioningDelayMs: 100 } } });
+let tracker: ProcessTracker;
+let dir: string;
+let configFile: string;
+let cli: BuiltCli;
+let cliEnv: (extra: Record<string, string>) => NodeJS.ProcessEnv;
 let api: SecretsApiStandIn | undefined;
 let gatewayStarting: Promise<RunningPushgateway> | undefined;
 /** Started by the first test that needs it, so a missing tool fails that test by name. */
 const startedGateway = () => (gatewayStarting ??= startPushgateway(tracker));
-const configFile = join(dir, 'config.yaml');
 
-beforeAll(async () => {
-  cli = await ensureBuilt();
-  ecr = await startEcrStandIn({ tokenLifetimeSeconds: 120 });
-  api = await startSecretsApiStandIn({ provisioningDelayMs: 100 });
+systemTest.beforeAll(({ processes, home, cli: builtCli, cliEnv: envFor, api: apiStandIn }) => {
+  [tracker, dir, cli, cliEnv, api] = [processes, home, builtCli, envFor, apiStandIn];
+  configFile = join(dir, 'config.yaml');
   writeFileSync(
     configFile,
     ['awsRegion: us-east-1', 'targets:', ...[SET_A, SET_B].flatMap((s) => [`  - secretSet: ${s}`, `    registryId: "123456789012"`]), ''].join(
@@ -51,23 +50,10 @@ beforeAll(async () => {
   );
 }, 60_000);
 
-afterAll(async () => {
-  await tracker.stopAll();
-  await ecr?.close();
-  await api?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
 /** Runs `node dist/cli.js --once --config <file>`; a run that outlives timeoutMs is killed and fails the test. */
 async function runOnce(pushgatewayUrl: string, timeoutMs = 30_000) {
-  const run = tracker.start(process.execPath, [cli, '--once', '--config', configFile], {
-    cwd: ROOT,
-    env: refresherEnv({
-      ecr: ecr!,
-      api: api!,
-      home: dir,
-      extra: { PUSHGATEWAY_URL: pushgatewayUrl, RETRY_INITIAL_DELAY: '1s', CONFIRM_TIMEOUT: '10s', REQUEST_TIMEOUT: '5s' },
-    }),
+  const run = cli.start(['--once', '--config', configFile], {
+    env: cliEnv({ PUSHGATEWAY_URL: pushgatewayUrl, RETRY_INITIAL_DELAY: '1s', CONFIRM_TIMEOUT: '10s', REQUEST_TIMEOUT: '5s' }),
   });
   const timer = setTimeout(() => void run.stop(1_000), timeoutMs);
   const { code, signal } = await run.exited;
@@ -83,9 +69,10 @@ function group(groups: PushgatewayGroup[], secretSet?: string): PushgatewayGroup
   return found;
 }
 
-function sample(g: PushgatewayGroup, name: string, labels: Record<string, string> = {}): number | undefined {
-  const metric = g.families[name]?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels[k] === v));
-  return metric?.value === undefined ? undefined : Number(metric.value);
+/** A series the group must hold (absent fails the test, it does not read as 0), summed like PromQL's sum(). */
+async function sample(g: PushgatewayGroup, name: string, labels: Record<string, string> = {}): Promise<number> {
+  expect(await hasSeries(g, name, labels), `${name} ${JSON.stringify(labels)} in group ${JSON.stringify(g.labels)}`).toBe(true);
+  return metricValue(g, name, labels);
 }
 
 describe('one-shot runs pushing to a real Pushgateway', () => {
@@ -104,18 +91,18 @@ describe('one-shot runs pushing to a real Pushgateway', () => {
     const now = Date.now() / 1000;
     for (const set of [SET_A, SET_B]) {
       const g = group(groups, set);
-      expect(sample(g, 'ecr_token_refresher_last_success_timestamp_seconds', { registry: REGISTRY })).toBeGreaterThan(now - 60);
-      const expiry = sample(g, 'ecr_token_refresher_token_expiry_timestamp_seconds', { registry: REGISTRY });
+      expect(await sample(g, 'ecr_token_refresher_last_success_timestamp_seconds', { registry: REGISTRY })).toBeGreaterThan(now - 60);
+      const expiry = await sample(g, 'ecr_token_refresher_token_expiry_timestamp_seconds', { registry: REGISTRY });
       expect(expiry).toBeGreaterThan(now + 60);
       expect(expiry).toBeLessThan(now + 121);
-      expect(sample(g, 'ecr_token_refresher_consecutive_failures')).toBe(0);
-      expect(sample(g, 'ecr_token_refresher_target_info')).toBe(1);
+      expect(await sample(g, 'ecr_token_refresher_consecutive_failures')).toBe(0);
+      expect(await sample(g, 'ecr_token_refresher_target_info')).toBe(1);
       expect(Object.keys(g.families).filter((name) => name.startsWith('ecr_token_refresher_ecr_request'))).toEqual([]);
     }
     const shared = group(groups, undefined);
     expect(shared.families.ecr_token_refresher_ecr_request_duration_seconds?.type).toBe('HISTOGRAM');
     expect(shared.families.ecr_token_refresher_secrets_api_request_duration_seconds?.type).toBe('HISTOGRAM');
-    expect(sample(shared, 'ecr_token_refresher_build_info')).toBe(1);
+    expect(await sample(shared, 'ecr_token_refresher_build_info')).toBe(1);
 
     const pushedNames = groups.flatMap((g) => Object.keys(g.families));
     expect(pushedNames.filter((name) => /^(process_|nodejs_)/.test(name))).toEqual([]);
@@ -126,9 +113,9 @@ describe('one-shot runs pushing to a real Pushgateway', () => {
   it('exits 1 when one set fails, keeps its last token expiry, and the expiry alerts still evaluate it', async () => {
     const gateway = await startedGateway();
     const before = group(await gateway.groups(), SET_B);
-    const expiryBefore = sample(before, 'ecr_token_refresher_token_expiry_timestamp_seconds');
+    const expiryBefore = await sample(before, 'ecr_token_refresher_token_expiry_timestamp_seconds');
     expect(expiryBefore).toBeDefined();
-    const lastSuccessBefore = sample(before, 'ecr_token_refresher_last_success_timestamp_seconds');
+    const lastSuccessBefore = await sample(before, 'ecr_token_refresher_last_success_timestamp_seconds');
 
     api!.setProvisioning(SET_B, { outcome: 'failed', errorMessage: 'image pull secret rejected' });
     let run;
@@ -142,15 +129,15 @@ describe('one-shot runs pushing to a real Pushgateway', () => {
 
     const groups = await gateway.groups();
     const b = group(groups, SET_B);
-    expect(sample(b, 'ecr_token_refresher_consecutive_failures')).toBeGreaterThanOrEqual(1);
-    expect(sample(b, 'ecr_token_refresher_last_failure_info', { stage: 'confirm', reason: 'provisioning_failed' })).toBe(1);
-    expect(sample(b, 'ecr_token_refresher_at_risk')).toBe(1);
-    expect(sample(b, 'ecr_token_refresher_secret_ready')).toBe(0);
+    expect(await sample(b, 'ecr_token_refresher_consecutive_failures')).toBeGreaterThanOrEqual(1);
+    expect(await sample(b, 'ecr_token_refresher_last_failure_info', { stage: 'confirm', reason: 'provisioning_failed' })).toBe(1);
+    expect(await sample(b, 'ecr_token_refresher_at_risk')).toBe(1);
+    expect(await sample(b, 'ecr_token_refresher_secret_ready')).toBe(0);
     // The token the earlier run pushed is still the one in the set: its expiry stays.
-    expect(sample(b, 'ecr_token_refresher_token_expiry_timestamp_seconds')).toBe(expiryBefore);
-    expect(sample(b, 'ecr_token_refresher_last_success_timestamp_seconds')).toBe(lastSuccessBefore);
+    expect(await sample(b, 'ecr_token_refresher_token_expiry_timestamp_seconds')).toBe(expiryBefore);
+    expect(await sample(b, 'ecr_token_refresher_last_success_timestamp_seconds')).toBe(lastSuccessBefore);
     const a = group(groups, SET_A);
-    expect(sample(a, 'ecr_token_refresher_token_expiry_timestamp_seconds')).toBeGreaterThanOrEqual(expiryBefore!);
+    expect(await sample(a, 'ecr_token_refresher_token_expiry_timestamp_seconds')).toBeGreaterThanOrEqual(expiryBefore!);
     expect(a.families.ecr_token_refresher_last_failure_info).toBeUndefined();
 
     // A real Prometheus scraping the gateway (honor_labels) with the shipped rules.

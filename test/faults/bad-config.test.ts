@@ -7,21 +7,15 @@
 // An unreadable key file is made with chmod 000 when the tests run as a normal
 // user; root reads through any mode bits, so as root a directory stands in for
 // the unreadable file (reading it fails with EISDIR).
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEcrStandIn, type EcrStandIn } from '../../stand-ins/ecr-stand-in.js';
-import { startSecretsApiStandIn, type SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
-import { ensureBuilt, ROOT } from '../support/ensure-built.js';
-import { refresherEnv } from '../support/refresher-env.js';
-import { runCli } from '../support/run-cli.js';
+import { describe, expect } from 'vitest';
+import { systemTest } from '../support/system-test.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'ecr-token-refresher-bad-config-'));
 const RUNS_AS_ROOT = process.getuid?.() === 0;
-let cli: string;
-let ecr: EcrStandIn;
-let api: SecretsApiStandIn;
+// Paths in the cases are written under {home}: the test's temp HOME, known only once the fixture runs.
+const HOME = '{home}';
+const inHome = (text: string, home: string) => text.replaceAll(HOME, home);
 
 interface Case {
   name: string;
@@ -67,7 +61,7 @@ const CASES: Case[] = [
     name: 'wrong type: targets is a mapping, not a list',
     file: { name: 'targets-map.yaml', text: 'targets:\n  secretSet: ecr-prod\n' },
     field: 'targets',
-    says: /must be a list of targets, each with at least `secretSet`/,
+    says: /must be a list of targets, each with `secretSet` or `kubernetesSecret`/,
   },
   {
     name: 'wrong type: a number as secretSet',
@@ -163,26 +157,26 @@ const CASES: Case[] = [
   },
   {
     name: 'API key file missing',
-    env: { PCC_SECRET_SET: 'ecr-prod', PCC_API_KEY: undefined, PCC_API_KEY_FILE: join(dir, 'no-such-key') },
+    env: { PCC_SECRET_SET: 'ecr-prod', PCC_API_KEY: undefined, PCC_API_KEY_FILE: join(HOME, 'no-such-key') },
     field: 'PCC_API_KEY_FILE',
     says: /cannot read ".*no-such-key" \(ENOENT\): check that the file exists, is mounted and readable/,
   },
   {
     name: RUNS_AS_ROOT ? 'API key file unreadable (a directory: running as root)' : 'API key file unreadable (chmod 000)',
-    env: { PCC_SECRET_SET: 'ecr-prod', PCC_API_KEY: undefined, PCC_API_KEY_FILE: join(dir, 'unreadable-key') },
+    env: { PCC_SECRET_SET: 'ecr-prod', PCC_API_KEY: undefined, PCC_API_KEY_FILE: join(HOME, 'unreadable-key') },
     field: 'PCC_API_KEY_FILE',
     says: RUNS_AS_ROOT ? /cannot read ".*unreadable-key" \(EISDIR\)/ : /cannot read ".*unreadable-key" \(EACCES\)/,
   },
   {
     name: 'API key file in the config file, missing',
-    file: { name: 'keyfile.yaml', text: `apiKeyFile: ${join(dir, 'absent-key')}\n${yamlTargets('  - secretSet: ecr-prod\n')}` },
+    file: { name: 'keyfile.yaml', text: `apiKeyFile: ${join(HOME, 'absent-key')}\n${yamlTargets('  - secretSet: ecr-prod\n')}` },
     env: { PCC_API_KEY: undefined },
     field: 'apiKeyFile',
     says: /cannot read ".*absent-key" \(ENOENT\)/,
   },
   {
     name: 'both PCC_API_KEY and PCC_API_KEY_FILE',
-    env: { PCC_SECRET_SET: 'ecr-prod', PCC_API_KEY_FILE: join(dir, 'good-key') },
+    env: { PCC_SECRET_SET: 'ecr-prod', PCC_API_KEY_FILE: join(HOME, 'good-key') },
     field: 'PCC_API_KEY',
     says: /both PCC_API_KEY and PCC_API_KEY_FILE are set: give the key one way only/,
   },
@@ -200,7 +194,7 @@ const CASES: Case[] = [
   },
   {
     name: 'config file missing',
-    args: ['--config', join(dir, 'no-such-config.yaml')],
+    args: ['--config', join(HOME, 'no-such-config.yaml')],
     field: '--config',
     says: /cannot read config file ".*no-such-config\.yaml" \(ENOENT\): check the path/,
   },
@@ -213,6 +207,19 @@ const CASES: Case[] = [
     problems: 0,
   },
   {
+    name: 'leader election with --once',
+    args: ['--once'],
+    env: { PCC_SECRET_SET: 'ecr-prod', LEADER_ELECTION: 'true' },
+    field: 'LEADER_ELECTION',
+    says: /leader election is for the daemon: unset it for --once runs/,
+  },
+  {
+    name: 'a pull-Secret target with a namespace that is not a DNS label',
+    env: { KUBERNETES_SECRET: 'Agents/ecr-pull', PCC_API_KEY: undefined },
+    field: 'KUBERNETES_SECRET',
+    says: /namespace "Agents" is not a valid DNS-1123 label: use lowercase letters/,
+  },
+  {
     name: 'several problems at once, reported together',
     env: { PCC_SECRET_SET: 'Ecr_Prod', REFRESH_SCHEDULE: '61 * * * *', REQUEST_TIMEOUT: '15', AWS_REGION: undefined, LOG_LEVEL: 'verbose' },
     field: 'PCC_SECRET_SET',
@@ -222,45 +229,36 @@ const CASES: Case[] = [
   },
 ];
 
-beforeAll(async () => {
-  cli = await ensureBuilt();
-  ecr = await startEcrStandIn();
-  api = await startSecretsApiStandIn();
-  writeFileSync(join(dir, 'good-key'), `${api.apiKey}\n`);
-  if (RUNS_AS_ROOT) mkdirSync(join(dir, 'unreadable-key'));
+systemTest.beforeAll(({ home, api }) => {
+  writeFileSync(join(home, 'good-key'), `${api.apiKey}\n`);
+  if (RUNS_AS_ROOT) mkdirSync(join(home, 'unreadable-key'));
   else {
-    writeFileSync(join(dir, 'unreadable-key'), `${api.apiKey}\n`);
-    chmodSync(join(dir, 'unreadable-key'), 0o000);
+    writeFileSync(join(home, 'unreadable-key'), `${api.apiKey}\n`);
+    chmodSync(join(home, 'unreadable-key'), 0o000);
   }
-}, 120_000);
+});
 
-afterEach(() => {
+systemTest.afterEach(({ ecr, api }) => {
   // Every case stops before any network call; a request here belongs to one of them.
   expect(api.requests, 'requests at the secrets API stand-in').toEqual([]);
   expect(ecr.calls, 'calls at the ECR stand-in').toEqual([]);
 });
 
-afterAll(async () => {
-  await ecr?.close();
-  await api?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
 describe.concurrent('bad configuration stops the CLI with exit code 2 and one message, before any network call', () => {
-  it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const env = refresherEnv({ ecr, api, home: dir });
+  systemTest.for(CASES.map((c) => [c.name, c] as const))('%s', async ([, c], { api, cli, cliEnv, home }) => {
+    const env = cliEnv();
     for (const [name, value] of Object.entries(c.env ?? {})) {
       if (value === undefined) delete env[name];
-      else env[name] = value;
+      else env[name] = inHome(value, home);
     }
-    const args = [...(c.args ?? [])];
+    const args = (c.args ?? []).map((arg) => inHome(arg, home));
     if (c.file) {
-      const path = join(dir, c.file.name);
-      writeFileSync(path, c.file.text);
+      const path = join(home, c.file.name);
+      writeFileSync(path, inHome(c.file.text, home));
       args.push('--config', path);
     }
 
-    const run = await runCli(cli, args, { env, cwd: ROOT, timeoutMs: 15_000 });
+    const run = await cli.run(args, { env, timeoutMs: 15_000 });
 
     const shown = `exit ${run.code}${run.timedOut ? ' (killed: still running)' : ''}\n--- stderr:\n${run.stderr}\n--- stdout:\n${run.stdout.slice(0, 2000)}`;
     expect(run.code, shown).toBe(2);

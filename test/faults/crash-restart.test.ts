@@ -7,50 +7,39 @@
 //     within SHUTDOWN_TIMEOUT.
 //   - SIGTERM with in-flight work longer than SHUTDOWN_TIMEOUT: the process
 //     still exits, bounded by SHUTDOWN_TIMEOUT.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEcrStandIn, type EcrStandIn } from '../../stand-ins/ecr-stand-in.js';
-import { startSecretsApiStandIn, type SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
-import { createProcessTracker, type TrackedProcess } from '../support/create-process-tracker.js';
-import { ensureBuilt, ROOT } from '../support/ensure-built.js';
+import { describe, expect } from 'vitest';
+import type { EcrStandIn } from '../../stand-ins/ecr-stand-in.js';
+import type { SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
+import type { BuiltCli } from '../support/create-built-cli.js';
+import type { TrackedProcess } from '../support/create-process-tracker.js';
 import { refresherEnv } from '../support/refresher-env.js';
+import { systemTest, type StandInOptions } from '../support/system-test.js';
 import { waitFor } from '../support/wait-for.js';
 
 const SECRET_SET = 'ecr-crash-restart';
-const tracker = createProcessTracker();
-const dir = mkdtempSync(join(tmpdir(), 'ecr-token-refresher-crash-'));
-let cli: string;
+let cli: BuiltCli;
+let home: string;
 let ecr: EcrStandIn | undefined;
 let api: SecretsApiStandIn | undefined;
+let startStandIns: (options: StandInOptions) => Promise<{ ecr: EcrStandIn; api: SecretsApiStandIn }>;
 
-beforeAll(async () => {
-  cli = await ensureBuilt();
-}, 120_000);
-
-afterEach(async () => {
-  await tracker.stopAll(1_000);
-  await ecr?.close();
-  await api?.close();
-  ecr = api = undefined;
+// Each test has stand-ins of its own (their PUT latency differs); the daemons go when the test does.
+systemTest.beforeEach(({ cli: builtCli, home: tempHome, startStandIns: start }) => {
+  [cli, home, startStandIns] = [builtCli, tempHome, start];
 });
-
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+systemTest.afterEach(({ processes }) => processes.stopAll(1_000));
 
 async function standIns(putLatencyMs: number) {
-  ecr = await startEcrStandIn();
-  api = await startSecretsApiStandIn({ putLatencyMs, provisioningDelayMs: 100 });
+  ({ ecr, api } = await startStandIns({ api: { putLatencyMs, provisioningDelayMs: 100 } }));
   return { ecr, api };
 }
 
 function startDaemon(extra: Record<string, string>): TrackedProcess {
-  return tracker.start(process.execPath, [cli], {
-    cwd: ROOT,
+  return cli.start([], {
     env: refresherEnv({
       ecr: ecr!,
       api: api!,
-      home: dir,
+      home,
       extra: {
         PCC_SECRET_SET: SECRET_SET,
         // Far from any tick: every refresh seen here is the start-up one.
@@ -82,7 +71,7 @@ function messages(daemon: TrackedProcess) {
 }
 
 describe('a daemon killed or stopped in the middle of a PUT', () => {
-  it('SIGKILLed mid-PUT, then restarted: refreshes at once and the set ends ready with the newest password', async () => {
+  systemTest('SIGKILLed mid-PUT, then restarted: refreshes at once and the set ends ready with the newest password', async () => {
     await standIns(1_500);
     // The set already holds an older credential, as in any refresh after the first.
     const seeded = await fetch(`${api!.url}/secrets/${SECRET_SET}`, {
@@ -128,7 +117,7 @@ describe('a daemon killed or stopped in the middle of a PUT', () => {
     expect(readyz.status).toBe(200);
   }, 45_000);
 
-  it('SIGTERM mid-PUT: finishes the refresh, logs stopped with drained true, exits 0 within SHUTDOWN_TIMEOUT', async () => {
+  systemTest('SIGTERM mid-PUT: finishes the refresh, logs stopped with drained true, exits 0 within SHUTDOWN_TIMEOUT', async () => {
     await standIns(1_500);
     const shutdownTimeoutMs = 10_000;
     const daemon = startDaemon({ SHUTDOWN_TIMEOUT: `${shutdownTimeoutMs}ms` });
@@ -150,7 +139,7 @@ describe('a daemon killed or stopped in the middle of a PUT', () => {
     expect(decoded(set?.secretValue)).toBe(`AWS:${ecr!.issued.at(-1)!.password}`);
   }, 30_000);
 
-  it('SIGTERM while a PUT outlasts SHUTDOWN_TIMEOUT: stops waiting at the bound and exits anyway', async () => {
+  systemTest('SIGTERM while a PUT outlasts SHUTDOWN_TIMEOUT: stops waiting at the bound and exits anyway', async () => {
     await standIns(20_000);
     const shutdownTimeoutMs = 1_000;
     const daemon = startDaemon({ SHUTDOWN_TIMEOUT: `${shutdownTimeoutMs}ms` });

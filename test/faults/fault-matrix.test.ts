@@ -15,11 +15,11 @@
 // Each row starts with a ready secret put there by an earlier good run, so
 // "does not lose the credential" is checked too. Timeouts are small:
 // REQUEST_TIMEOUT 1s, CONFIRM_TIMEOUT 3s, first retry after 100 ms.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { FailureReason, Stage } from '../../src/errors/refresh-error.js';
 import { ecrErrors } from '../../stand-ins/ecr-fault.js';
-import { ensureBuilt } from '../support/ensure-built.js';
 import { hasSeries, metricValue } from '../support/metric-value.js';
+import { systemTest } from '../support/system-test.js';
 import { waitFor } from '../support/wait-for.js';
 import {
   ACCOUNT,
@@ -366,20 +366,20 @@ function expectSeededSecretKept(r: RowResult) {
   expect(r.setAfter?.secretValue ?? r.setAfter?.secrets).toEqual(r.setBefore!.secretValue ?? r.setBefore!.secrets);
 }
 
-// The CLI rows run dist/cli.js; build it once up front, not inside a timed row.
-beforeAll(() => ensureBuilt(), 120_000);
+// The CLI rows run dist/cli.js; build it once up front (the cli fixture), not inside a timed row.
+systemTest.beforeAll(({ cli }) => void cli, 120_000);
 
 describe('fault matrix: ECR side (real AWS SDK client against the ECR stand-in)', () => {
-  it.each(ECR_ROWS.map((row) => [row.name, row] as const))('%s', async (_name, row) => {
-    const result = await runFaultRow(row);
+  systemTest.for(ECR_ROWS.map((row) => [row.name, row] as const))('%s', async ([, row], { startStandIns, home, cli }) => {
+    const result = await runFaultRow(row, { startStandIns, home, cli });
     await assertOutcome(row, result);
     row.check?.(result);
   });
 });
 
 describe('fault matrix: secrets API side (real undici client against the secrets API stand-in)', () => {
-  it.each(SECRETS_ROWS.map((row) => [row.name, row] as const))('%s', async (_name, row) => {
-    const result = await runFaultRow(row);
+  systemTest.for(SECRETS_ROWS.map((row) => [row.name, row] as const))('%s', async ([, row], { startStandIns, home, cli }) => {
+    const result = await runFaultRow(row, { startStandIns, home, cli });
     await assertOutcome(row, result);
     row.check?.(result);
   });

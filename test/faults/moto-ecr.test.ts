@@ -13,29 +13,28 @@
 //
 // moto_server comes from scripts/install-test-tools (.tools/bin, on PATH via
 // scripts/test); without it the test fails, naming that script.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../src/create-app.js';
 import { createEcrClientFactory } from '../../src/ecr/create-ecr-client-factory.js';
 import { createTokenMinter } from '../../src/ecr/create-token-minter.js';
 import type { RefreshError } from '../../src/errors/refresh-error.js';
 import { systemClock, type Clock } from '../../src/schedule/clock.js';
-import { startSecretsApiStandIn, type SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
-import { createProcessTracker } from '../support/create-process-tracker.js';
-import { ensureBuilt, ROOT } from '../support/ensure-built.js';
+import type { SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
+import type { BuiltCli } from '../support/create-built-cli.js';
+import type { ProcessTracker } from '../support/create-process-tracker.js';
 import { makeConfig, makeTarget } from '../support/make-config.js';
-import { runCli } from '../support/run-cli.js';
 import { startMoto } from '../support/start-moto.js';
+import { systemTest } from '../support/system-test.js';
 import { startExpiryMovingProxy } from './support/start-expiry-moving-proxy.js';
 
 const MOTO_ACCOUNT = '123456789012';
 const MOTO_EXPIRY = Date.UTC(2015, 0, 1);
-const tracker = createProcessTracker();
-const dir = mkdtempSync(join(tmpdir(), 'ecr-token-refresher-moto-'));
+systemTest.override({ standInOptions: { api: { provisioningDelayMs: 50 } } });
+let tracker: ProcessTracker;
+let dir: string;
 let motoUrl: string;
-let cli: string;
+let cli: BuiltCli;
 let api: SecretsApiStandIn;
 /** Set when moto_server is not on PATH: every test then fails with it, none is skipped. */
 let missingTool: Error | undefined;
@@ -60,7 +59,8 @@ function awsEnv(endpoint: string): Record<string, string> {
   };
 }
 
-beforeAll(async () => {
+systemTest.beforeAll(async ({ processes, home, api: apiStandIn, cli: builtCli }) => {
+  [tracker, dir, api, cli] = [processes, home, apiStandIn, builtCli];
   try {
     motoUrl = (await startMoto(tracker, dir)).url;
   } catch (error) {
@@ -68,8 +68,6 @@ beforeAll(async () => {
     return;
   }
   for (const [name, value] of Object.entries(awsEnv(motoUrl))) vi.stubEnv(name, value);
-  api = await startSecretsApiStandIn({ provisioningDelayMs: 50 });
-  cli = await ensureBuilt();
 }, 120_000);
 
 beforeEach(() => {
@@ -78,9 +76,6 @@ beforeEach(() => {
 
 afterAll(async () => {
   vi.unstubAllEnvs();
-  await tracker.stopAll(2_000);
-  await api?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('minting from moto with the product minter', () => {
@@ -136,7 +131,7 @@ describe('one-shot runs against moto and the secrets API stand-in', () => {
 
   it('node dist/cli.js --once against moto as it is: exit 1, token_expired, nothing pushed', async () => {
     api.reset();
-    const run = await runCli(cli, ['--once'], { env: cliEnv(motoUrl, 'ecr-moto-expired'), cwd: ROOT, timeoutMs: 30_000 });
+    const run = await cli.run(['--once'], { env: cliEnv(motoUrl, 'ecr-moto-expired'), timeoutMs: 30_000 });
     expect(run.code, run.stderr).toBe(1);
     const failures = logEntries(run.stdout).filter((e) => String(e.msg).startsWith('refresh failed'));
     expect(failures.length).toBeGreaterThan(0);
@@ -149,7 +144,7 @@ describe('one-shot runs against moto and the secrets API stand-in', () => {
     api.reset();
     const proxy = await startExpiryMovingProxy(motoUrl, () => new Date(Date.now() + 12 * 3600_000));
     try {
-      const run = await runCli(cli, ['--once'], { env: cliEnv(proxy.url, 'ecr-moto-cli'), cwd: ROOT, timeoutMs: 30_000 });
+      const run = await cli.run(['--once'], { env: cliEnv(proxy.url, 'ecr-moto-cli'), timeoutMs: 30_000 });
       expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
       const set = api.getSet('ecr-moto-cli');
       expect(set).toMatchObject({ status: 'ready', host: `https://${MOTO_ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/` });

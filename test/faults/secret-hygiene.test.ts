@@ -9,26 +9,25 @@
 // token. (Its environment does hold the key: that is how it is given.)
 //
 // The tokens are taken from the ECR stand-in's record of what it issued.
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ecrErrors } from '../../stand-ins/ecr-fault.js';
-import { startEcrStandIn, type EcrStandIn, type IssuedEcrToken } from '../../stand-ins/ecr-stand-in.js';
+import type { EcrStandIn, IssuedEcrToken } from '../../stand-ins/ecr-stand-in.js';
 import { startSecretsApiStandIn, type SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
-import { createProcessTracker, type TrackedProcess } from '../support/create-process-tracker.js';
-import { ensureBuilt, ROOT } from '../support/ensure-built.js';
+import type { BuiltCli } from '../support/create-built-cli.js';
+import type { TrackedProcess } from '../support/create-process-tracker.js';
 import { findSecretLeaks, type KnownSecret } from '../support/find-secret-leaks.js';
-import { refresherEnv } from '../support/refresher-env.js';
-import { runCli } from '../support/run-cli.js';
+import { systemTest } from '../support/system-test.js';
 import { startCaptureServer, type CaptureServer } from '../support/start-capture-server.js';
 import { waitFor } from '../support/wait-for.js';
 
 const API_KEY = 'pk_live_7d2f0c9a4b1e8d6f3a5c7e9b0d2f4a6c8e1b3d5f';
 const WRONG_API_KEY = 'pk_live_0000111122223333444455556666777788889999';
-const dir = mkdtempSync(join(tmpdir(), 'ecr-token-refresher-hygiene-'));
-const tracker = createProcessTracker();
-let cli: string;
+systemTest.override({ standInOptions: { api: { apiKey: API_KEY, provisioningDelayMs: 50 } } });
+let cli: BuiltCli;
+let home: string;
+let cliEnv: (extra?: Record<string, string>) => NodeJS.ProcessEnv;
 let ecr: EcrStandIn;
 let api: SecretsApiStandIn;
 let capture: CaptureServer;
@@ -57,7 +56,7 @@ function keep(source: string, text: string) {
 }
 
 function env(extra: Record<string, string | undefined> = {}) {
-  const base = refresherEnv({ ecr, api, home: dir, extra: { PCC_API_KEY: API_KEY, REQUEST_TIMEOUT: '2s', CONFIRM_TIMEOUT: '5s', RETRY_INITIAL_DELAY: '100ms', RETRY_MAX_DELAY: '1s' } });
+  const base = cliEnv({ PCC_API_KEY: API_KEY, REQUEST_TIMEOUT: '2s', CONFIRM_TIMEOUT: '5s', RETRY_INITIAL_DELAY: '100ms', RETRY_MAX_DELAY: '1s' });
   for (const [name, value] of Object.entries(extra)) {
     if (value === undefined) delete base[name];
     else base[name] = value;
@@ -66,14 +65,14 @@ function env(extra: Record<string, string | undefined> = {}) {
 }
 
 async function once(name: string, extra: Record<string, string | undefined>, args = ['--once']) {
-  const run = await runCli(cli, args, { env: env(extra), cwd: ROOT, timeoutMs: 30_000 });
+  const run = await cli.run(args, { env: env(extra), timeoutMs: 30_000 });
   keep(`${name}: stdout`, run.stdout);
   keep(`${name}: stderr`, run.stderr);
   return run;
 }
 
 function startDaemon(extra: Record<string, string>): TrackedProcess {
-  return tracker.start(process.execPath, [cli], { cwd: ROOT, env: env({ REFRESH_SCHEDULE: '0 0 1 1 *', ...extra }) });
+  return cli.start([], { env: env({ REFRESH_SCHEDULE: '0 0 1 1 *', ...extra }) });
 }
 
 async function stopDaemon(name: string, daemon: TrackedProcess) {
@@ -92,10 +91,8 @@ async function scrape(name: string, metricsUrl: string) {
   }
 }
 
-beforeAll(async () => {
-  cli = await ensureBuilt();
-  ecr = await startEcrStandIn();
-  api = await startSecretsApiStandIn({ apiKey: API_KEY, provisioningDelayMs: 50 });
+systemTest.beforeAll(async ({ cli: builtCli, cliEnv: envFor, ecr: ecrStandIn, api: apiStandIn, home: tempHome }) => {
+  [cli, cliEnv, ecr, api, home] = [builtCli, envFor, ecrStandIn, apiStandIn, tempHome];
   capture = await startCaptureServer();
 }, 120_000);
 
@@ -107,11 +104,7 @@ beforeEach(() => {
 });
 
 afterAll(async () => {
-  await tracker.stopAll(1_000);
-  await ecr?.close();
-  await api?.close();
   await capture?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('no secret in any output of the CLI', () => {
@@ -174,7 +167,7 @@ describe('no secret in any output of the CLI', () => {
 
   it('bad configuration: with the key set, the key given twice, the key pasted as the set name', async () => {
     expect((await once('bad cron', { PCC_SECRET_SET: 'ecr-hygiene-config', REFRESH_SCHEDULE: 'often' })).code).toBe(2);
-    expect((await once('key twice', { PCC_SECRET_SET: 'ecr-hygiene-config', PCC_API_KEY_FILE: join(dir, 'key') })).code).toBe(2);
+    expect((await once('key twice', { PCC_SECRET_SET: 'ecr-hygiene-config', PCC_API_KEY_FILE: join(home, 'key') })).code).toBe(2);
     expect((await once('bad set name', { PCC_SECRET_SET: API_KEY })).code).toBe(2);
   });
 
@@ -206,8 +199,7 @@ describe('no secret in any output of the CLI', () => {
     // this run's own value, set while the PUT is held (putLatencyMs) at a second stand-in.
     const echoing = await startSecretsApiStandIn({ apiKey: API_KEY, provisioningDelayMs: 50, putLatencyMs: 300 });
     try {
-      const daemon = tracker.start(process.execPath, [cli], {
-        cwd: ROOT,
+      const daemon = cli.start([], {
         env: env({ PCC_API_URL: echoing.url, PCC_SECRET_SET: 'ecr-hygiene-echo', REFRESH_SCHEDULE: '0 0 1 1 *', ALERT_WEBHOOK_URL: `${capture.url}/hook` }),
       });
       const token = await waitFor(() => ecr.issued[0], { what: 'a token minted', timeoutMs: 15_000, intervalMs: 5 });

@@ -2,20 +2,21 @@
 // client against the ECR stand-in (JSON 1.1, SigV4-shaped requests) and the
 // real undici client against the secrets-API stand-in, which enforces the
 // documented bodies, names, status codes and pending → ready provisioning.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/create-app.js';
 import type { Config, TargetConfig } from '../../src/config/config.js';
-import { startEcrStandIn, type EcrStandIn } from '../../stand-ins/ecr-stand-in.js';
-import { startSecretsApiStandIn, type SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
+import type { EcrStandIn } from '../../stand-ins/ecr-stand-in.js';
+import type { SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
 import { makeConfig, makeTarget } from '../support/make-config.js';
+import { systemTest } from '../support/system-test.js';
 
+systemTest.override({ standInOptions: { api: { provisioningDelayMs: 100 } } });
 let ecr: EcrStandIn;
 let api: SecretsApiStandIn;
 const saved = { ...process.env };
 
-beforeAll(async () => {
-  ecr = await startEcrStandIn();
-  api = await startSecretsApiStandIn({ provisioningDelayMs: 100 });
+systemTest.beforeAll(({ ecr: ecrStandIn, api: apiStandIn }) => {
+  [ecr, api] = [ecrStandIn, apiStandIn];
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_ECR: ecr.url,
     AWS_ACCESS_KEY_ID: 'AKIAINTEGRATION00001',
@@ -24,10 +25,8 @@ beforeAll(async () => {
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
 });
-afterAll(async () => {
+afterAll(() => {
   process.env = saved;
-  await ecr.close();
-  await api.close();
 });
 beforeEach(() => {
   ecr.reset();

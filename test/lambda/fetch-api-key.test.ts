@@ -49,14 +49,14 @@ describe('reading the key from AWS', () => {
   it('refuses an empty value or one with whitespace, as permanent, without printing it', async () => {
     await expect(fetchKey(secret(arns.empty!))).rejects.toMatchObject({ retryable: false, message: expect.stringMatching(/holds no key: store your Pipecat Cloud private API key as the secret string/) });
     const error = await failure(fetchKey(secret(arns.spaced!)));
-    expect(error).toMatchObject({ code: 'ERR_API_KEY_READ', retryable: false });
+    expect(error).toMatchObject({ code: 'ERR_OUTBOUND_REPLY', reason: 'config', retryable: false });
     expect(error.message).not.toContain('two words');
   });
 
   it('names the secret, the endpoint and the permission for a missing secret (permanent)', async () => {
     const missing = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gone-AbCdEf';
     const error = await failure(fetchKey(secret(missing)));
-    expect(error).toMatchObject({ retryable: false });
+    expect(error).toMatchObject({ code: 'ERR_OUTBOUND_STATUS', reason: 'not_found', retryable: false, endpoint: motoUrl });
     expect(error.message).toMatch(new RegExp(`^reading the Pipecat Cloud key from secret ${missing} at ${motoUrl} failed: ResourceNotFoundException: `));
     expect(error.message).toMatch(/check PCC_API_KEY_SECRET_ARN and that the function's role may call secretsmanager:GetSecretValue on it/);
   });
@@ -64,7 +64,7 @@ describe('reading the key from AWS', () => {
   it('names the endpoint of a connection that fails, as retryable', async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
     const error = await failure(fetchKey({ kind: 'ssm-parameter', field: 'PCC_API_KEY_PARAMETER', id: '/pipecat/key' }, closed));
-    expect(error).toMatchObject({ retryable: true });
+    expect(error).toMatchObject({ code: 'ERR_OUTBOUND_NETWORK', reason: 'connection_error', retryable: true, endpoint: closed });
     expect(error.message).toMatch(new RegExp(`^reading the Pipecat Cloud key from parameter /pipecat/key at ${closed} failed: connection_error: `));
   });
 });

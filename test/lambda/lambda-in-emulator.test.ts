@@ -168,8 +168,8 @@ describe('the function in the Lambda Runtime Interface Emulator', () => {
         errorMessage: '1 of 1 secret sets not refreshed: lambda-deadline (push: timeout); see the log lines of this invocation',
       });
       expect(api.requests.filter((r) => r.method === 'PUT' && r.path === '/v1/secrets/lambda-deadline')).toHaveLength(1);
-      expect(fn.output()).toContain('the invocation is close to its timeout: no further retries');
       expect(fn.output()).not.toContain('Task timed out');
+      expect(result.durationMs).toBeLessThan(20_000);
     } finally {
       api.setFault(undefined, 'put');
     }
@@ -180,7 +180,7 @@ describe('the function in the Lambda Runtime Interface Emulator', () => {
     const before = api.requests.length;
     const fn = await emulator({ PCC_API_KEY_SECRET_ARN: missing, PCC_SECRET_SET: 'lambda-no-key' });
     const result = await fn.invoke();
-    expect(result.body.errorType).toBe('ApiKeyReadError');
+    expect(result.body.errorType).toBe('OutboundError');
     expect(result.body.errorMessage).toMatch(
       new RegExp(`^reading the Pipecat Cloud key from secret ${missing} at ${motoUrl} failed: ResourceNotFoundException: .*: check PCC_API_KEY_SECRET_ARN and that the function's role may call secretsmanager:GetSecretValue on it`),
     );

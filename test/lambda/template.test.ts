@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EMF_METRICS, EMF_NAMESPACE } from '../../src/lambda/create-emf-writer.js';
 import { loadLambdaConfig } from '../../src/lambda/load-lambda-config.js';
-import { findTool } from '../alerts/support/find-tool.js';
+import { findTool } from '../support/find-tool.js';
 import { ROOT } from '../support/ensure-built.js';
 import { createResolver, readTemplate } from './support/resolve-template.js';
 
@@ -124,10 +124,14 @@ describe('the Lambda template', () => {
       () => '',
     );
     expect(one.keySource).toEqual({ kind: 'secrets-manager', field: 'PCC_API_KEY_SECRET_ARN', id: SECRET_ARN });
-    expect(one.config.targets).toEqual([
+    expect(one.config.targets).toHaveLength(1);
+    expect(one.config.targets).toMatchObject([
       { secretSet: 'agents-pull', format: 'triplet', pccRegion: 'us-west', awsRegion: 'us-east-2', registryId: '444455556666', roleArn: ROLE_ARN },
     ]);
-    expect(loadLambdaConfig(env(withSecret), () => '').config.targets).toEqual([{ secretSet: 'agents-pull', format: 'auto', awsRegion: 'eu-west-1' }]);
+    const plain = loadLambdaConfig(env(withSecret), () => '').config.targets;
+    expect(plain).toMatchObject([{ secretSet: 'agents-pull', format: 'auto', awsRegion: 'eu-west-1' }]);
+    expect(plain[0]).not.toHaveProperty('registryId');
+    expect(plain[0]).not.toHaveProperty('roleArn');
     const many = loadLambdaConfig(
       env({ ApiKeyParameterName: '/pipecat/api-key', TargetsJson: '[{"secretSet":"a-set"},{"secretSet":"b-set","awsRegion":"us-west-2"}]' }),
       () => '',

@@ -72,4 +72,19 @@ describe('pushToGateway', () => {
     expect(all).toContain('ecr_token_refresher_build_info');
     expect(all).not.toMatch(/^(process_|nodejs_)/m);
   });
+
+  it('throws the typed outbound error naming the endpoint when the gateway refuses or cannot be reached', async () => {
+    server = createServer((_req, res) => res.writeHead(500).end('storage full'));
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
+    const registry = metricsWithOneGoodAndOneFailedTarget().registry;
+    const refused = await pushToGateway({ gatewayUrl: url, registry, timeoutMs: 2_000 }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ name: 'OutboundError', code: 'ERR_OUTBOUND_STATUS', status: 500, retryable: true, endpoint: url });
+    expect((refused as Error).message).toMatch(new RegExp(`^Pushgateway (PUT|POST) ${url}/metrics/job/ecr-token-refresher.* answered HTTP 500: storage full$`));
+
+    const dead = 'http://127.0.0.1:1';
+    const unreachable = await pushToGateway({ gatewayUrl: dead, registry, timeoutMs: 2_000 }).catch((e: unknown) => e);
+    expect(unreachable).toMatchObject({ code: 'ERR_OUTBOUND_NETWORK', retryable: true, endpoint: dead });
+    expect((unreachable as Error).message).toMatch(/^Pushgateway (PUT|POST) http:\/\/127\.0\.0\.1:1\/metrics\/job\/\S+ failed: connection refused \(ECONNREFUSED\)$/);
+  });
 });

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/metrics/create-metrics.js';
+import { ROOT } from '../support/root.js';
 
 // The README's metrics table is what users write dashboards against: it must
 // list exactly the series the code exports, with the same types and labels.
 function readmeTable() {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('## Metrics'), readme.indexOf('\n## ', readme.indexOf('## Metrics') + 5));
   const rows = new Map<string, { type: string; labels: string[] }>();
   for (const line of section.split('\n')) {

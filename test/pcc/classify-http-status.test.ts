@@ -14,16 +14,16 @@ describe('classifyHttpStatus', () => {
     [503, 'server_error', true],
     [418, 'bad_request', false],
   ])('treats HTTP %i as %s (retryable: %s)', (status, reason, retryable) => {
-    expect(classifyHttpStatus({ status, stage: 'push', what: 'PUT /secrets/x' })).toMatchObject({ status, reason, retryable });
+    expect(classifyHttpStatus({ status, endpoint: 'https://api.example.test:443', what: 'PUT /secrets/x' })).toMatchObject({ code: 'ERR_OUTBOUND_STATUS', endpoint: 'https://api.example.test:443', status, reason, retryable });
   });
 
   it('tells the user which setting to check on 401 and 404', () => {
-    expect(classifyHttpStatus({ status: 401, stage: 'push', what: 'x' }).message).toContain('PCC_API_KEY');
-    expect(classifyHttpStatus({ status: 404, stage: 'push', what: 'x' }).message).toContain('PCC_API_URL');
+    expect(classifyHttpStatus({ status: 401, endpoint: 'https://api.example.test:443', what: 'x' }).message).toContain('PCC_API_KEY');
+    expect(classifyHttpStatus({ status: 404, endpoint: 'https://api.example.test:443', what: 'x' }).message).toContain('PCC_API_URL');
   });
 
   it('carries the server message and Retry-After', () => {
-    const error = classifyHttpStatus({ status: 429, stage: 'push', what: 'x', serverMessage: 'slow down', retryAfterMs: 7000 });
+    const error = classifyHttpStatus({ status: 429, endpoint: 'https://api.example.test:443', what: 'x', serverMessage: 'slow down', retryAfterMs: 7000 });
     expect(error.message).toContain('slow down');
     expect(error.retryAfterMs).toBe(7000);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createReadinessWatcher } from '../../src/pcc/create-readiness-watcher.js';
-import { RefreshError } from '../../src/errors/refresh-error.js';
+import { OutboundError } from '../../src/errors/outbound-error.js';
 import type { SecretSetSummary } from '../../src/pcc/secret-set.js';
 import { createFakeTime } from '../support/fake-time.js';
 
@@ -16,7 +16,6 @@ function setup(answers: (SecretSetSummary[] | Error)[]) {
         if (answer instanceof Error) throw answer;
         return answer;
       },
-      putSet: async () => undefined,
     },
   });
   return { time, watcher, lists: () => lists };
@@ -52,16 +51,18 @@ describe('createReadinessWatcher', () => {
   });
 
   it('keeps polling through retryable list errors, and stops on a permanent one', async () => {
-    const retryable = new RefreshError('503', { stage: 'confirm', reason: 'server_error', retryable: true });
+    const endpoint = 'https://api.example.test:443';
+    const retryable = new OutboundError('503', { code: 'ERR_OUTBOUND_STATUS', reason: 'server_error', retryable: true, endpoint });
     const t = setup([retryable, [set('a', 'ready')]]);
     const wait = t.watcher.waitReady('a', 60_000);
     await t.time.advance(1_000);
     await expect(wait).resolves.toMatchObject({ status: 'ready' });
 
-    const permanent = new RefreshError('401', { stage: 'confirm', reason: 'unauthorized', retryable: false });
+    const permanent = new OutboundError('401', { code: 'ERR_OUTBOUND_STATUS', reason: 'unauthorized', retryable: false, endpoint });
     const t2 = setup([permanent]);
     const wait2 = t2.watcher.waitReady('a', 60_000);
-    const assertion = expect(wait2).rejects.toBe(permanent);
+    // The client's error is neutral; the watcher says it happened while confirming.
+    const assertion = expect(wait2).rejects.toMatchObject({ stage: 'confirm', reason: 'unauthorized', retryable: false, message: '401', cause: permanent });
     await t2.time.advance(1_000);
     await assertion;
   });

@@ -2,7 +2,8 @@ import { MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSecretsClient } from '../../src/pcc/create-secrets-client.js';
 import { createMetrics } from '../../src/metrics/create-metrics.js';
-import type { RefreshError } from '../../src/errors/refresh-error.js';
+import { requestTimer } from '../../src/metrics/create-target-observer.js';
+import type { OutboundError } from '../../src/errors/outbound-error.js';
 
 const ORIGIN = 'https://api.example.test';
 const KEY = 'pk_live_0123456789abcdef';
@@ -21,15 +22,15 @@ function client(requestTimeoutMs = 2_000) {
   const metrics = createMetrics({ version: 't', defaultMetrics: false });
   return {
     metrics,
-    secrets: createSecretsClient({ apiUrl: `${ORIGIN}/v1/`, apiKey: KEY, requestTimeoutMs, clock: { now: () => Date.now() }, dispatcher: agent, metrics }),
+    secrets: createSecretsClient({ apiUrl: `${ORIGIN}/v1/`, apiKey: KEY, requestTimeoutMs, clock: { now: () => Date.now() }, dispatcher: agent, observeRequest: requestTimer(metrics, 'secrets-api') }),
   };
 }
 
-async function failure(promise: Promise<unknown>): Promise<RefreshError> {
+async function failure(promise: Promise<unknown>): Promise<OutboundError> {
   try {
     await promise;
   } catch (error) {
-    return error as RefreshError;
+    return error as OutboundError;
   }
   throw new Error('expected a failure');
 }
@@ -58,7 +59,8 @@ describe('createSecretsClient', () => {
   it('turns a 401 into a permanent error that names the key setting but not the key', async () => {
     agent.get(ORIGIN).intercept({ path: '/v1/secrets/ecr-pull', method: 'PUT' }).reply(401, { error: 'Unauthorized', code: 'UNAUTHORIZED' });
     const error = await failure(client().secrets.putSet('ecr-pull', { secrets: [] }));
-    expect(error).toMatchObject({ stage: 'push', reason: 'unauthorized', retryable: false, status: 401 });
+    expect(error).toMatchObject({ code: 'ERR_OUTBOUND_STATUS', endpoint: 'https://api.example.test:443', reason: 'unauthorized', retryable: false, status: 401 });
+    expect(error.message).toContain('Pipecat Cloud PUT https://api.example.test:443/v1/secrets/ecr-pull answered HTTP 401');
     expect(error.message).toContain('Unauthorized [UNAUTHORIZED]');
     expect(error.message).not.toContain(KEY);
   });
@@ -74,13 +76,13 @@ describe('createSecretsClient', () => {
     });
     agent.get(ORIGIN).intercept({ path: '/v1/secrets', method: 'GET' }).reply(200, '<html>gateway</html>');
     const { secrets } = client();
-    expect(await secrets.listSets('confirm')).toEqual([{ name: 'a-set', type: 'imagePullSecret', region: 'us-west', status: 'failed', errorMessage: 'bad host' }]);
-    expect(await failure(secrets.listSets('confirm'))).toMatchObject({ stage: 'confirm', reason: 'bad_response', retryable: true });
+    expect(await secrets.listSets()).toEqual([{ name: 'a-set', type: 'imagePullSecret', region: 'us-west', status: 'failed', errorMessage: 'bad host' }]);
+    expect(await failure(secrets.listSets())).toMatchObject({ code: 'ERR_OUTBOUND_REPLY', reason: 'bad_response', retryable: true });
   });
 
   it('refuses a reply over 1 MiB without reading it all', async () => {
     agent.get(ORIGIN).intercept({ path: '/v1/secrets', method: 'GET' }).reply(200, 'x'.repeat(3 * 1024 * 1024));
-    expect(await failure(client().secrets.listSets('push'))).toMatchObject({ reason: 'bad_response', retryable: true });
+    expect(await failure(client().secrets.listSets())).toMatchObject({ reason: 'bad_response', retryable: true });
   });
 
   it('records request durations by operation and status', async () => {
@@ -91,8 +93,20 @@ describe('createSecretsClient', () => {
     expect(text).toContain('ecr_token_refresher_secrets_api_request_duration_seconds_count{operation="put",status="503"} 1');
   });
 
-  it('classifies a connection error as retryable', async () => {
+  it('classifies a connection error as retryable and names the endpoint it tried', async () => {
     agent.get(ORIGIN).intercept({ path: '/v1/secrets/ecr-pull', method: 'PUT' }).replyWithError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }));
-    expect(await failure(client().secrets.putSet('ecr-pull', { secrets: [] }))).toMatchObject({ reason: 'connection_error', retryable: true });
+    const error = await failure(client().secrets.putSet('ecr-pull', { secrets: [] }));
+    expect(error).toMatchObject({ code: 'ERR_OUTBOUND_NETWORK', reason: 'connection_error', retryable: true, endpoint: 'https://api.example.test:443' });
+    expect(error.message).toBe('Pipecat Cloud PUT https://api.example.test:443/v1/secrets/ecr-pull failed: connection error (ECONNRESET)');
+  });
+
+  it('says a refused connection in the words of the brief, with the endpoint', async () => {
+    agent.get(ORIGIN).intercept({ path: '/v1/secrets', method: 'GET' }).replyWithError(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }));
+    const error = await failure(client().secrets.listSets());
+    expect(error.message).toBe('Pipecat Cloud GET https://api.example.test:443/v1/secrets failed: connection refused (ECONNREFUSED)');
+  });
+
+  it('names the URL a PUT of a set goes to', () => {
+    expect(client().secrets.setUrl('ecr.pull')).toBe('https://api.example.test/v1/secrets/ecr.pull');
   });
 });

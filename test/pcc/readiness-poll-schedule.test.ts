@@ -15,7 +15,6 @@ describe('readiness poll schedule', () => {
           polledAt.push(time.clock.now());
           return [{ name: 'a', type: 'imagePullSecret', status: 'pending' }];
         },
-        putSet: async () => undefined,
       },
     });
     const wait = watcher.waitReady('a', 10_000);
@@ -37,7 +36,6 @@ describe('readiness poll schedule', () => {
           polls++;
           return [{ name: 'a', type: 'imagePullSecret', status: time.clock.now() >= 300 ? 'ready' : 'pending' }];
         },
-        putSet: async () => undefined,
       },
     });
     const wait = watcher.waitReady('a', 10_000);

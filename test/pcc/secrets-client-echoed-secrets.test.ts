@@ -78,7 +78,7 @@ describe('secrets client errors quoting what was sent', () => {
       .get(ORIGIN)
       .intercept({ path: '/v1/secrets', method: 'GET' })
       .reply(200, { sets: [{ name: 'ecr-pull', type: 'imagePullSecret', region: 'us-west', status: 'failed', errorMessage: `cannot decode ${VALUE.slice(0, 200)}` }] });
-    const [set] = await client().listSets('confirm');
+    const [set] = await client().listSets();
     expect(set?.errorMessage).toBe('cannot decode [REDACTED]');
   });
 });

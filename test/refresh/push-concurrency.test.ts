@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRefresher } from '../../src/refresh/create-refresher.js';
+import { createOneShotDriver } from '../../src/drivers/create-one-shot-driver.js';
+import { createPipecatSink } from '../../src/pcc/create-pipecat-sink.js';
 import { captureLog } from '../support/capture-log.js';
 import { createFakeMinter } from '../support/fake-minter.js';
 import { createFakeSecretsClient } from '../support/fake-secrets-client.js';
@@ -20,12 +21,12 @@ function setup(targets: number, pushConcurrency: number) {
     inFlight--;
     return putSet(name, body);
   };
-  const refresher = createRefresher({
+  const refresher = createOneShotDriver({
     config: makeConfig({ pushConcurrency, targets: Array.from({ length: targets }, (_, i) => makeTarget({ secretSet: `set-${i}` })) }),
     clock: time.clock,
     timers: time.timers,
     mint: createFakeMinter(time.clock).mint,
-    secrets,
+    sinks: { pipecat: createPipecatSink({ secrets, clock: time.clock, timers: time.timers }) },
     logger: captureLog().logger,
     random: () => 0.5,
   });
@@ -35,7 +36,7 @@ function setup(targets: number, pushConcurrency: number) {
 describe('push concurrency', () => {
   it('keeps at most PUSH_CONCURRENCY PUTs in flight, and reaches that many', async () => {
     const t = setup(20, 4);
-    const run = t.refresher.runOnce();
+    const run = t.refresher.run();
     await t.time.advance(10_000);
     const outcomes = await run;
     expect(outcomes.every((o) => o.ok)).toBe(true);
@@ -48,7 +49,7 @@ describe('push concurrency', () => {
     // Sets stay pending: with a slot held through the confirm wait, the second
     // PUT would only go out when the first set's CONFIRM_TIMEOUT (2 m) ran out.
     t.secrets.outcome = 'pending';
-    const run = t.refresher.runOnce();
+    const run = t.refresher.run();
     await t.time.advance(1_000);
     expect(t.secrets.puts.map((p) => p.name)).toEqual(['set-0', 'set-1', 'set-2']);
     expect(t.mostInFlight()).toBe(1);

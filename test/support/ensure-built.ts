@@ -7,9 +7,10 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT } from './root.js';
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// Re-exported for the files that take both from here.
+export { ROOT };
 export const CLI = join(ROOT, 'dist', 'cli.js');
 
 function newestMtime(path: string): number {

@@ -35,6 +35,7 @@ export function createFakeSecretsClient(): FakeSecretsClient {
       }
       return result;
     },
+    setUrl: (name) => `http://127.0.0.1:9/v1/secrets/${encodeURIComponent(name)}`,
     async putSet(name, body) {
       const error = fake.putErrors.shift();
       if (error) throw error;

@@ -2,7 +2,8 @@
 import type { Config, TargetConfig } from '../../src/config/config.js';
 
 export function makeTarget(overrides: Partial<TargetConfig> = {}): TargetConfig {
-  return { secretSet: 'ecr-pull', format: 'auto', awsRegion: 'us-east-1', ...overrides };
+  const target = { secretSet: 'ecr-pull', format: 'auto' as const, awsRegion: 'us-east-1', ...overrides };
+  return { destination: { kind: 'pipecat', secretSet: target.secretSet }, ...target };
 }
 
 export function makeConfig(overrides: Partial<Config> = {}): Config {
@@ -22,6 +23,8 @@ export function makeConfig(overrides: Partial<Config> = {}): Config {
     metricsHost: '127.0.0.1',
     logLevel: 'info',
     shutdownTimeoutMs: 30_000,
+    leaderElection: { enabled: false, leaseName: 'ecr-token-refresher', leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 },
+    kubernetes: { serviceAccountDir: '/var/run/secrets/kubernetes.io/serviceaccount' },
     ...overrides,
   };
 }

@@ -4,9 +4,7 @@
 // rules file that no longer matches fails here instead of silently testing the
 // originals.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-export const RULES_FILE = fileURLToPath(new URL('../../helm/ecr-token-refresher/files/prometheus-rules.yaml', import.meta.url));
+import { RULES_FILE } from '../alerts/support/load-alert-rules.js';
 
 export interface FastRuleOptions {
   /** Replaces `< 14400` (seconds left for the warning expiry alert). */

@@ -12,7 +12,9 @@ import { createTokenMinter } from '../../src/ecr/create-token-minter.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { createMetrics } from '../../src/metrics/create-metrics.js';
 import { createSecretsClient } from '../../src/pcc/create-secrets-client.js';
-import { createRefresher } from '../../src/refresh/create-refresher.js';
+import { createDaemonDriver } from '../../src/drivers/create-daemon-driver.js';
+import { createTargetObserver, requestTimer } from '../../src/metrics/create-target-observer.js';
+import { createPipecatSink } from '../../src/pcc/create-pipecat-sink.js';
 import { startEcrStandIn, type EcrStandIn } from '../../stand-ins/ecr-stand-in.js';
 import { startSecretsApiStandIn, type SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
 import { createClockScheduler } from './create-clock-scheduler.js';
@@ -49,7 +51,7 @@ export interface LoopbackSimulation {
    * heap, which a leak check must not count against the refresher.
    */
   trimRecords(): void;
-  refresher: ReturnType<typeof createRefresher>;
+  refresher: ReturnType<typeof createDaemonDriver>;
   metricValue(name: string, labels?: Record<string, string>): Promise<number | undefined>;
   readonly ticks: number;
   readonly notices: TimedRiskEvent[];
@@ -84,10 +86,10 @@ export async function startLoopbackSimulation(options: {
     maxAttempts: 1,
   });
   const mint = inFlight.mint(
-    createTokenMinter({ clientFor: () => ecrClient, clock: time.clock, metrics, requestTimeoutMs: config.requestTimeoutMs }),
+    createTokenMinter({ clientFor: () => ecrClient, clock: time.clock, observeRequest: requestTimer(metrics, 'ecr'), requestTimeoutMs: config.requestTimeoutMs }),
   );
   const secrets = inFlight.secrets(
-    createSecretsClient({ apiUrl: api.url, apiKey: api.apiKey, requestTimeoutMs: config.requestTimeoutMs, clock: time.clock, dispatcher, metrics }),
+    createSecretsClient({ apiUrl: api.url, apiKey: api.apiKey, requestTimeoutMs: config.requestTimeoutMs, clock: time.clock, dispatcher, observeRequest: requestTimer(metrics, 'secrets-api') }),
   );
   const scheduler = createClockScheduler(config.schedule, time);
 
@@ -116,14 +118,14 @@ export async function startLoopbackSimulation(options: {
   });
 
   const notices: TimedRiskEvent[] = [];
-  const refresher = createRefresher({
+  const refresher = createDaemonDriver({
     config,
     clock: time.clock,
     timers: time.timers,
     mint,
-    secrets,
+    sinks: { pipecat: createPipecatSink({ secrets, clock: time.clock, timers: time.timers }) },
     logger,
-    metrics,
+    observer: createTargetObserver(metrics),
     scheduler,
     random: seededRandom(options.seed ^ 0x5bd1e995),
     notifier: { notify: async (event) => void notices.push({ ...event, at: now() }) },

@@ -1,7 +1,7 @@
 // moto's server mode (ECR, Secrets Manager, SSM, ...) on a free loopback port: an AWS
 // implementation written independently of this project, speaking the real
 // wire protocols to the real SDK clients. From scripts/install-test-tools.
-import { findTool } from '../alerts/support/find-tool.js';
+import { findTool } from './find-tool.js';
 import type { ProcessTracker } from './create-process-tracker.js';
 import { freePort } from './free-port.js';
 import { waitFor } from './wait-for.js';

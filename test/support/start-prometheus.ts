@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { findTool } from '../alerts/support/find-tool.js';
+import { findTool } from './find-tool.js';
 import type { ProcessTracker, TrackedProcess } from './create-process-tracker.js';
 import { createPrometheusApi, type PrometheusApi } from './create-prometheus-api.js';
 import { freePort } from './free-port.js';

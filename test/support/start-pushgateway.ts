@@ -2,7 +2,7 @@
 // every test starts from an empty gateway. Debian's build defaults
 // --persistence.file to a shared file under /var/lib, hence the explicit empty
 // value. Returns once /-/ready answers and the answering gateway is this one.
-import { findTool } from '../alerts/support/find-tool.js';
+import { findTool } from './find-tool.js';
 import type { ProcessTracker, TrackedProcess } from './create-process-tracker.js';
 import { freePort } from './free-port.js';
 import { waitFor } from './wait-for.js';

@@ -28,8 +28,9 @@ export function trackInFlight(): InFlightTracker {
     },
     mint: (inner) => wrap(inner),
     secrets: (inner) => ({
-      listSets: wrap((stage) => inner.listSets(stage)),
+      listSets: wrap(() => inner.listSets()),
       putSet: wrap((name, body) => inner.putSet(name, body)),
+      setUrl: (name) => inner.setUrl(name),
     }),
   };
 }

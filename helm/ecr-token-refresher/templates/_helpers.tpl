@@ -87,8 +87,10 @@ alert-webhook-url: {{ .Values.alertWebhook.url | b64enc | quote }}
 {{- define "ecr-token-refresher.apiKeyDir" -}}/var/run/secrets/pipecat{{- end }}
 {{- define "ecr-token-refresher.configDir" -}}/etc/ecr-token-refresher{{- end }}
 
-{{/* The config file: settings always, the `targets:` list when given. Never a secret in here:
-the API key file is named by PCC_API_KEY_FILE, the webhook URL comes from a Secret. */}}
+{{/* The config file, the one way the chart configures the refresher: the settings and always a
+`targets:` list. The single-target values (secretSet, secretFormat, pccRegion, registryId, roleArn)
+are a shorthand for a one-item list. Never a secret in here: the API key file is named by
+PCC_API_KEY_FILE, the webhook URL comes from a Secret. */}}
 {{- define "ecr-token-refresher.configFile" -}}
 {{- $v := .Values }}
 {{- $config := dict "metricsPort" (int $v.metrics.port) }}
@@ -97,8 +99,16 @@ the API key file is named by PCC_API_KEY_FILE, the webhook URL comes from a Secr
 {{- if $value }}{{ $_ := set $config $key (toString $value) }}{{ end }}
 {{- end }}
 {{- if $v.pushConcurrency }}{{ $_ := set $config "pushConcurrency" (int $v.pushConcurrency) }}{{ end }}
-{{- if $v.targets }}
+{{- $_ := set $config "targets" (include "ecr-token-refresher.targets" . | fromYamlArray) }}
+{{- toYaml $config }}
+{{- end }}
+
+{{/* The targets list: `targets` as given (empty keys dropped), or one item from the single-target values. */}}
+{{- define "ecr-token-refresher.targets" -}}
+{{- $v := .Values }}
 {{- $targets := list }}
+{{- if $v.targets }}
+{{- if $v.secretSet }}{{ fail "secretSet and targets are both set: list every target under targets (add `- secretSet: <name>` there) and leave secretSet empty" }}{{ end }}
 {{- range $t := $v.targets }}
 {{- $item := dict }}
 {{- range $key, $value := $t }}
@@ -106,20 +116,26 @@ the API key file is named by PCC_API_KEY_FILE, the webhook URL comes from a Secr
 {{- end }}
 {{- $targets = append $targets $item }}
 {{- end }}
-{{- $_ := set $config "targets" $targets }}
+{{- else }}
+{{- $item := dict "secretSet" (required "a target is required: set secretSet (one Pipecat Cloud secret set) or list targets" $v.secretSet) "format" $v.secretFormat }}
+{{- range $key := list "pccRegion" "registryId" "roleArn" }}
+{{- with index $v $key }}{{ $_ := set $item $key (toString .) }}{{ end }}
 {{- end }}
-{{- toYaml $config }}
+{{- $targets = list $item }}
+{{- end }}
+{{- toYaml $targets }}
 {{- end }}
 
-{{/* Alert rules from files/prometheus-rules.yaml with the chart's thresholds and extra labels. */}}
+{{/* Alert rules from files/prometheus-rules.yaml with the chart's thresholds (set by placeholder name) and extra labels. */}}
 {{- define "ecr-token-refresher.alertGroups" -}}
 {{- $t := .Values.prometheusRule.thresholds }}
 {{- $text := .Files.Get "files/prometheus-rules.yaml" }}
 {{- if not $text }}{{ fail "files/prometheus-rules.yaml is missing from the chart" }}{{ end }}
-{{- $text = $text | replace "< 14400" (printf "< %d" (int64 $t.expiringWarningSeconds)) }}
-{{- $text = $text | replace "< 3600" (printf "< %d" (int64 $t.expiringCriticalSeconds)) }}
-{{- $text = $text | replace "+ 1800" (printf "+ %d" (int64 $t.overdueGraceSeconds)) }}
-{{- $text = $text | replace ">= 3" (printf ">= %d" (int64 $t.consecutiveFailures)) }}
+{{- range $name := list "expiringWarningSeconds" "expiringCriticalSeconds" "overdueGraceSeconds" "consecutiveFailures" }}
+{{- $placeholder := printf "[0-9]+ # threshold: %s\n" $name }}
+{{- if ne (len (regexFindAll $placeholder $text -1)) 1 }}{{ fail (printf "files/prometheus-rules.yaml must hold the placeholder `<number> # threshold: %s` exactly once" $name) }}{{ end }}
+{{- $text = regexReplaceAll $placeholder $text (printf "%d # threshold: %s\n" (int64 (index $t $name)) $name) }}
+{{- end }}
 {{- $rules := fromYaml $text }}
 {{- if hasKey $rules "Error" }}{{ fail (printf "files/prometheus-rules.yaml does not parse: %s" $rules.Error) }}{{ end }}
 {{- range $group := $rules.groups }}

@@ -60,24 +60,6 @@ spec:
         - name: AWS_REGION
           value: {{ . | quote }}
         {{- end }}
-        {{- if not $v.targets }}
-        - name: PCC_SECRET_SET
-          value: {{ required "a secret set is required: set secretSet (single-target form) or list targets" $v.secretSet | quote }}
-        - name: PCC_SECRET_FORMAT
-          value: {{ $v.secretFormat | quote }}
-        {{- with $v.pccRegion }}
-        - name: PCC_REGION
-          value: {{ . | quote }}
-        {{- end }}
-        {{- with $v.registryId }}
-        - name: ECR_REGISTRY_ID
-          value: {{ . | quote }}
-        {{- end }}
-        {{- with $v.roleArn }}
-        - name: ECR_ROLE_ARN
-          value: {{ . | quote }}
-        {{- end }}
-        {{- end }}
         {{- with $v.aws.existingSecret.name }}
         - name: AWS_ACCESS_KEY_ID
           valueFrom:

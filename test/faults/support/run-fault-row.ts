@@ -4,25 +4,18 @@
 // createApp or as `node dist/cli.js --once`. Returns what an operator could
 // see: outcome or exit code, log entries, metrics, and what reached the
 // stand-ins during the faulty run.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import { vi } from 'vitest';
 import type { Config, TargetConfig } from '../../../src/config/config.js';
 import { createApp } from '../../../src/create-app.js';
-import { startEcrStandIn, type EcrCall, type EcrStandIn, type IssuedEcrToken } from '../../../stand-ins/ecr-stand-in.js';
-import {
-  startSecretsApiStandIn,
-  type RecordedRequest,
-  type SecretSetSnapshot,
-  type SecretsApiStandIn,
-} from '../../../stand-ins/secrets-api-stand-in.js';
-import { createProcessTracker } from '../../support/create-process-tracker.js';
-import { ensureBuilt, ROOT } from '../../support/ensure-built.js';
+import type { EcrCall, EcrStandIn, IssuedEcrToken } from '../../../stand-ins/ecr-stand-in.js';
+import type { RecordedRequest, SecretSetSnapshot, SecretsApiStandIn } from '../../../stand-ins/secrets-api-stand-in.js';
+import type { BuiltCli } from '../../support/create-built-cli.js';
 import { makeConfig, makeTarget } from '../../support/make-config.js';
 import { refresherEnv } from '../../support/refresher-env.js';
 import { startCountingProxy, type CountingProxy } from '../../support/start-counting-proxy.js';
+import type { StandInOptions } from '../../support/system-test.js';
 
 export const SECRET_SET = 'ecr-fault-matrix';
 export const ACCOUNT = '123456789012';
@@ -116,10 +109,18 @@ function parseLines(lines: string[]): LogEntry[] {
     .map((line) => JSON.parse(line) as LogEntry);
 }
 
-export async function runFaultRow(row: FaultRow): Promise<RowResult> {
-  const home = mkdtempSync(join(tmpdir(), 'ecr-token-refresher-faults-'));
-  const ecr = await startEcrStandIn({ accountId: ACCOUNT, accessKeys: [GOOD_ACCESS_KEY], expiredAccessKeys: [EXPIRED_ACCESS_KEY] });
-  const api = await startSecretsApiStandIn({ provisioningDelayMs: 50 });
+/** The system-test fixtures a row runs on: fresh stand-ins per row, the file's HOME and built CLI. */
+export interface FaultRowFixtures {
+  startStandIns(options: StandInOptions): Promise<{ ecr: EcrStandIn; api: SecretsApiStandIn }>;
+  home: string;
+  cli: BuiltCli;
+}
+
+export async function runFaultRow(row: FaultRow, { startStandIns, home, cli }: FaultRowFixtures): Promise<RowResult> {
+  const { ecr, api } = await startStandIns({
+    ecr: { accountId: ACCOUNT, accessKeys: [GOOD_ACCESS_KEY], expiredAccessKeys: [EXPIRED_ACCESS_KEY] },
+    api: { provisioningDelayMs: 50 },
+  });
   let proxy: CountingProxy | undefined;
   const alongside: Promise<unknown>[] = [];
   const ctx: RowContext = { ecr, api, alongside: (work) => void alongside.push(work) };
@@ -138,7 +139,7 @@ export async function runFaultRow(row: FaultRow): Promise<RowResult> {
     row.inject?.(ctx);
 
     const started = Date.now();
-    const run = row.driver === 'cli' ? await runCli(ecr, api, endpoint, config, row.accessKeyId, home) : await runApp(endpoint, config, row.accessKeyId, home);
+    const run = row.driver === 'cli' ? await runCli(cli, ecr, api, endpoint, config, row.accessKeyId, home) : await runApp(endpoint, config, row.accessKeyId, home);
     const elapsedMs = Date.now() - started;
     await Promise.all(alongside);
 
@@ -157,9 +158,6 @@ export async function runFaultRow(row: FaultRow): Promise<RowResult> {
   } finally {
     vi.unstubAllEnvs();
     await proxy?.close();
-    await ecr.close();
-    await api.close();
-    rmSync(home, { recursive: true, force: true });
   }
 }
 
@@ -180,6 +178,7 @@ async function runApp(endpoint: string, config: Config, accessKeyId: string | nu
 }
 
 async function runCli(
+  cli: BuiltCli,
   ecr: EcrStandIn,
   api: SecretsApiStandIn,
   endpoint: string,
@@ -187,7 +186,6 @@ async function runCli(
   accessKeyId: string | null | undefined,
   home: string,
 ) {
-  const cli = await ensureBuilt();
   const target = config.targets[0]!;
   const env = refresherEnv({
     ecr,
@@ -199,7 +197,7 @@ async function runCli(
       AWS_CONFIG_FILE: join(home, 'no-config'),
       AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
       PCC_API_URL: config.apiUrl,
-      PCC_API_KEY: config.apiKey,
+      PCC_API_KEY: config.apiKey ?? '',
       PCC_SECRET_SET: target.secretSet,
       PCC_SECRET_FORMAT: target.format,
       AWS_REGION: target.awsRegion,
@@ -215,18 +213,14 @@ async function runCli(
     delete env.AWS_ACCESS_KEY_ID;
     delete env.AWS_SECRET_ACCESS_KEY;
   }
-  const tracker = createProcessTracker();
-  const child = tracker.start(process.execPath, [cli, '--once'], { cwd: ROOT, env });
-  const timer = setTimeout(() => void child.stop(1_000), 30_000);
-  const { code } = await child.exited;
-  clearTimeout(timer);
-  await tracker.stopAll();
-  const oneShot = child.logEntries().find((e) => e.msg === 'one-shot run finished');
+  const run = await cli.run(['--once'], { env, timeoutMs: 30_000 });
+  const entries = parseLines([run.stdout]);
+  const oneShot = entries.find((e) => e.msg === 'one-shot run finished');
   return {
-    ok: code === 0,
-    exitCode: code,
-    errorMessage: child.stderr() || undefined,
-    entries: child.logEntries() as LogEntry[],
+    ok: run.code === 0,
+    exitCode: run.code,
+    errorMessage: run.stderr || undefined,
+    entries,
     oneShotFailed: oneShot?.failed,
   };
 }

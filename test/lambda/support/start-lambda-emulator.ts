@@ -6,7 +6,7 @@
 // ports, so emulators of parallel test files do not collide.
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { findTool } from '../../alerts/support/find-tool.js';
+import { findTool } from '../../support/find-tool.js';
 import { ROOT } from '../../support/ensure-built.js';
 import type { ProcessTracker, TrackedProcess } from '../../support/create-process-tracker.js';
 import { freePort } from '../../support/free-port.js';

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { RiskEvent } from '../../src/alerts/risk-notifier.js';
 import { RefreshError } from '../../src/errors/refresh-error.js';
 import { createMetrics } from '../../src/metrics/create-metrics.js';
-import { createRefresher } from '../../src/refresh/create-refresher.js';
+import { createDaemonDriver, type DaemonDriver } from '../../src/drivers/create-daemon-driver.js';
+import { createOneShotDriver, type OneShotDriver, type OneShotOptions } from '../../src/drivers/create-one-shot-driver.js';
+import { createTargetObserver } from '../../src/metrics/create-target-observer.js';
+import { createPipecatSink } from '../../src/pcc/create-pipecat-sink.js';
+import type { EngineDeps } from '../../src/refresh/create-engine.js';
 import type { Scheduler } from '../../src/schedule/scheduler.js';
 import { captureLog } from '../support/capture-log.js';
 import { createFakeMinter } from '../support/fake-minter.js';
@@ -12,7 +16,7 @@ import { makeConfig, makeTarget } from '../support/make-config.js';
 
 const HOUR = 3600_000;
 
-function setup(overrides: Parameters<typeof makeConfig>[0] = {}) {
+function setup(overrides: Parameters<typeof makeConfig>[0] = {}, oneShotOptions: OneShotOptions = {}) {
   const time = createFakeTime();
   const minter = createFakeMinter(time.clock);
   const secrets = createFakeSecretsClient();
@@ -27,31 +31,50 @@ function setup(overrides: Parameters<typeof makeConfig>[0] = {}) {
     longestIntervalMs: () => 6 * HOUR,
   };
   const config = makeConfig(overrides);
-  const refresher = createRefresher({
+  const deps: EngineDeps = {
     config,
     clock: time.clock,
     timers: time.timers,
     mint: minter.mint,
-    secrets,
+    sinks: { pipecat: createPipecatSink({ secrets, clock: time.clock, timers: time.timers }) },
     logger: log.logger,
-    metrics,
-    scheduler,
+    observer: createTargetObserver(metrics),
     random: () => 0.5,
     notifier: { notify: async (e) => void events.push(e) },
-  });
+  };
+  // A process runs one driver; each test uses the one it names first.
+  let driver: DaemonDriver | OneShotDriver | undefined;
+
   const metric = async (name: string, labels: Record<string, string> = { secret_set: 'ecr-pull' }) => {
     const found = (await metrics.registry.getSingleMetric(name)?.get())?.values.find((v) =>
       Object.entries(labels).every(([k, val]) => v.labels[k] === val),
     );
     return found?.value;
   };
-  return { time, minter, secrets, log, metrics, events, refresher, config, metric, tick: () => tick?.() };
+  return {
+    time,
+    minter,
+    secrets,
+    log,
+    metrics,
+    events,
+    config,
+    metric,
+    tick: () => tick?.(),
+    get daemon() {
+      return (driver ??= createDaemonDriver({ ...deps, scheduler })) as DaemonDriver;
+    },
+    get once() {
+      return (driver ??= createOneShotDriver(deps, oneShotOptions)) as OneShotDriver;
+    },
+    driver: () => driver!,
+  };
 }
 
 const http = (status: number, reason: RefreshError['reason'], retryable: boolean, stage: RefreshError['stage'] = 'push') =>
   new RefreshError(`HTTP ${status}`, { stage, reason, retryable, status });
 
-describe('createRefresher', () => {
+describe('the daemon and one-shot drivers', () => {
   it('makes one ECR call per distinct (region, registry, role), however many sets share it', async () => {
     const t = setup({
       targets: [
@@ -61,7 +84,7 @@ describe('createRefresher', () => {
         makeTarget({ secretSet: 'd-pull', registryId: '111111111111', awsRegion: 'eu-west-1' }),
       ],
     });
-    const run = t.refresher.runOnce();
+    const run = t.once.run();
     await t.time.advance(5_000);
     const outcomes = await run;
     expect(outcomes.every((o) => o.ok)).toBe(true);
@@ -71,7 +94,7 @@ describe('createRefresher', () => {
 
   it('creates a new set as an image pull secret in auto format', async () => {
     const t = setup();
-    const run = t.refresher.runOnce();
+    const run = t.once.run();
     await t.time.advance(5_000);
     await run;
     const body = t.secrets.puts[0]!.body as { isImagePullSecret: boolean; host: string; secretValue: string };
@@ -83,7 +106,7 @@ describe('createRefresher', () => {
   it('keeps the triplet for an existing regular set in auto format', async () => {
     const t = setup();
     t.secrets.sets.set('ecr-pull', { name: 'ecr-pull', type: 'secret', region: 'us-west', status: 'ready' });
-    const run = t.refresher.runOnce();
+    const run = t.once.run();
     await t.time.advance(5_000);
     await run;
     expect(t.secrets.puts[0]!.body).toEqual({
@@ -98,7 +121,7 @@ describe('createRefresher', () => {
   it('refuses to turn an existing regular set into an image pull secret, without sending', async () => {
     const t = setup({ targets: [makeTarget({ format: 'image-pull-secret' })] });
     t.secrets.sets.set('ecr-pull', { name: 'ecr-pull', type: 'secret', region: 'us-west', status: 'ready' });
-    const run = t.refresher.runOnce();
+    const run = t.once.run();
     await t.time.advance(5_000);
     const [outcome] = await run;
     expect(outcome!.ok).toBe(false);
@@ -110,7 +133,7 @@ describe('createRefresher', () => {
   it('retries a 409 with backoff in the daemon and succeeds once it clears', async () => {
     const t = setup();
     t.secrets.putErrors.push(http(409, 'conflict', true), http(409, 'conflict', true));
-    void t.refresher.start();
+    void t.daemon.start();
     await t.time.advance(1_000);
     expect(await t.metric('ecr_token_refresher_consecutive_failures')).toBe(1);
     await t.time.advance(60_000);
@@ -118,44 +141,44 @@ describe('createRefresher', () => {
     expect(await t.metric('ecr_token_refresher_consecutive_failures')).toBe(0);
     expect(await t.metric('ecr_token_refresher_refresh_failures_total', { secret_set: 'ecr-pull', stage: 'push', reason: 'conflict' })).toBe(2);
     expect(await t.metric('ecr_token_refresher_last_failure_info', { secret_set: 'ecr-pull' })).toBeUndefined();
-    expect(t.refresher.isReady()).toBe(true);
-    await t.refresher.stop(1_000);
+    expect(t.driver().isReady()).toBe(true);
+    await t.driver().stop(1_000);
   });
 
   it('does not retry a 401 in a loop, and reports it once', async () => {
     const t = setup();
     t.secrets.putErrors.push(http(401, 'unauthorized', false));
-    void t.refresher.start();
+    void t.daemon.start();
     await t.time.advance(2 * HOUR);
     expect(t.minter.calls).toHaveLength(1);
     const errors = t.log.entries().filter((e) => e.level === 'error' && /permanent/.test(e.msg));
     expect(errors).toHaveLength(1);
     expect(await t.metric('ecr_token_refresher_last_failure_info', { stage: 'push', reason: 'unauthorized' })).toBe(1);
-    await t.refresher.stop(1_000);
+    await t.driver().stop(1_000);
   });
 
   it('refreshes a target whose token enters the margin before the next tick (expiry guard)', async () => {
     const t = setup();
     t.minter.lifetimeMs = 5 * HOUR; // the guard is due 1 h after the refresh
-    void t.refresher.start();
+    void t.daemon.start();
     await t.time.advance(1_000);
     expect(t.minter.calls).toHaveLength(1);
     await t.time.advance(HOUR);
     expect(t.minter.calls).toHaveLength(2);
     expect(t.log.entries().some((e) => e.trigger === 'expiry-guard')).toBe(true);
-    await t.refresher.stop(1_000);
+    await t.driver().stop(1_000);
   });
 
   it('runs no second refresh of a target while one is in flight', async () => {
     const t = setup();
     t.secrets.outcome = 'pending';
-    void t.refresher.start();
+    void t.daemon.start();
     await t.time.advance(1_000);
     t.tick();
     await t.time.advance(1_000);
     expect(t.minter.calls).toHaveLength(1);
     expect(t.log.entries().filter((e) => e.msg === 'refresh started')).toHaveLength(1);
-    const stopping = t.refresher.stop(1_000);
+    const stopping = t.driver().stop(1_000);
     await t.time.advance(2_000);
     await expect(stopping).resolves.toBe(false);
   });
@@ -167,12 +190,12 @@ describe('createRefresher', () => {
     });
     t.secrets.outcome = 'pending'; // slow-set waits for readiness for the whole test
     t.minter.errors.push(http(503, 'server_error', true, 'mint'));
-    void t.refresher.start();
+    void t.daemon.start();
     await t.time.advance(5_000);
     const forFailing = t.minter.calls.filter((c) => c.registryId === '111111111111');
     expect(forFailing.length).toBeGreaterThanOrEqual(2);
     expect(t.secrets.puts.map((p) => p.name)).toContain('fails-fast');
-    const stopping = t.refresher.stop(1_000);
+    const stopping = t.driver().stop(1_000);
     await t.time.advance(2_000);
     await stopping;
   });
@@ -180,18 +203,18 @@ describe('createRefresher', () => {
   it('raises one at-risk event when failing under the margin, and one recovery', async () => {
     const t = setup();
     t.secrets.putErrors.push(...Array.from({ length: 5 }, () => http(503, 'server_error', true)));
-    void t.refresher.start();
+    void t.daemon.start();
     await t.time.advance(3 * HOUR);
     expect(t.events.map((e) => e.kind)).toEqual(['at_risk', 'recovered']);
     expect(t.events[0]).toMatchObject({ secretSet: 'ecr-pull', registry: 'default/us-east-1', stage: 'push', reason: 'server_error' });
     expect(JSON.stringify(t.events)).not.toContain(t.minter.issued[0]!.password);
-    await t.refresher.stop(1_000);
+    await t.driver().stop(1_000);
   });
 
   it('marks the target at risk and not ready when provisioning fails, without retrying', async () => {
     const t = setup();
     t.secrets.outcome = 'failed';
-    const run = t.refresher.runOnce();
+    const run = t.once.run();
     await t.time.advance(10_000);
     const [outcome] = await run;
     expect(outcome!.error?.reason).toBe('provisioning_failed');
@@ -204,7 +227,7 @@ describe('createRefresher', () => {
   it('does not call a failing one-shot target at risk when it cannot know the live token', async () => {
     const t = setup();
     t.secrets.putErrors.push(...Array.from({ length: 4 }, () => http(503, 'server_error', true)));
-    const run = t.refresher.runOnce();
+    const run = t.once.run();
     await t.time.advance(5 * 60_000);
     const [outcome] = await run;
     expect(outcome!.ok).toBe(false);
@@ -215,22 +238,22 @@ describe('createRefresher', () => {
   it('calls a failing daemon target at risk before it ever pushed a token', async () => {
     const t = setup();
     t.secrets.putErrors.push(http(503, 'server_error', true));
-    void t.refresher.start();
+    void t.daemon.start();
     await t.time.advance(1_000);
     expect(await t.metric('ecr_token_refresher_at_risk')).toBe(1);
     expect(t.events.map((e) => e.kind)).toEqual(['at_risk']);
     await t.time.advance(60_000);
     expect(t.events.map((e) => e.kind)).toEqual(['at_risk', 'recovered']);
-    await t.refresher.stop(1_000);
+    await t.driver().stop(1_000);
   });
 
   it('ends a one-shot run waiting between attempts as soon as it is stopped', async () => {
     const t = setup();
     t.minter.errors.push(...Array.from({ length: 10 }, () => http(500, 'server_error', true, 'mint')));
-    const run = t.refresher.runOnce();
+    const run = t.once.run();
     await t.time.advance(100);
     expect(t.minter.calls).toHaveLength(1);
-    await t.refresher.stop(1_000);
+    await t.driver().stop(1_000);
     const [outcome] = await run;
     expect(outcome!.ok).toBe(false);
     expect(t.minter.calls).toHaveLength(1);
@@ -239,7 +262,7 @@ describe('createRefresher', () => {
   it('gives up a one-shot run after four attempts of a retryable fault', async () => {
     const t = setup();
     t.minter.errors.push(...Array.from({ length: 10 }, () => http(500, 'server_error', true, 'mint')));
-    const run = t.refresher.runOnce();
+    const run = t.once.run();
     await t.time.advance(5 * 60_000);
     const [outcome] = await run;
     expect(outcome!.ok).toBe(false);
@@ -248,25 +271,68 @@ describe('createRefresher', () => {
 
   it('is ready only while every target holds a token with more than the margin left', async () => {
     const t = setup();
-    expect(t.refresher.isReady()).toBe(false);
-    const run = t.refresher.runOnce();
+    expect(t.once.isReady()).toBe(false);
+    const run = t.once.run();
     await t.time.advance(5_000);
     await run;
-    expect(t.refresher.isReady()).toBe(true);
+    expect(t.driver().isReady()).toBe(true);
     await t.time.advance(8 * HOUR + 1_000);
-    expect(t.refresher.isReady()).toBe(false);
+    expect(t.driver().isReady()).toBe(false);
   });
 
   it('waits for the refresh in flight when stopped', async () => {
     const t = setup();
     t.secrets.outcome = 'pending';
-    void t.refresher.start();
+    void t.daemon.start();
     await t.time.advance(1_000);
-    const stopping = t.refresher.stop(60_000);
+    const stopping = t.driver().stop(60_000);
     t.secrets.outcome = 'ready';
     for (const set of t.secrets.sets.values()) set.status = 'pending';
     await t.time.advance(5_000);
     await expect(stopping).resolves.toBe(true);
-    expect(t.refresher.isReady()).toBe(true);
+    expect(t.driver().isReady()).toBe(true);
+  });
+
+  it('clears every timer it armed when stopped, the jittered tick included', async () => {
+    const t = setup({ scheduleJitterMs: 60_000 });
+    void t.daemon.start();
+    await t.time.advance(1_000);
+    t.tick(); // the scheduled cycle waits 30 s of jitter
+    expect(t.daemon.armedTimers()).toBe(2); // the expiry guard and the jittered tick
+    await t.daemon.stop(1_000);
+    expect(t.daemon.armedTimers()).toBe(0);
+    // Nothing is left to wake the process: no refresh ever runs again.
+    expect(t.time.pending()).toBe(0);
+    await t.time.advance(24 * HOUR);
+    expect(t.minter.calls).toHaveLength(1);
+  });
+
+  it('starts no retry of a one-shot run that could not finish before its deadline', async () => {
+    let deadline = 0;
+    const t = setup({}, { remainingMs: () => deadline - t.time.clock.now() });
+    deadline = t.time.clock.now() + 3_000;
+    t.minter.errors.push(...Array.from({ length: 10 }, () => http(500, 'server_error', true, 'mint')));
+    let finishedAt: number | undefined;
+    const run = t.once.run().then((outcomes) => ((finishedAt = t.time.clock.now()), outcomes));
+    await t.time.advance(5 * 60_000);
+    const [outcome] = await run;
+    expect(outcome!.ok).toBe(false);
+    // Waits of 1 s then 2 s: the second would end at the deadline, so it is not started.
+    expect(t.minter.calls).toHaveLength(2);
+    expect(finishedAt! - (deadline - 3_000)).toBeLessThan(3_000);
+  });
+
+  it('cuts the confirm wait of a one-shot run to the time it has left', async () => {
+    let deadline = 0;
+    const t = setup({ confirmTimeoutMs: 120_000 }, { remainingMs: () => deadline - t.time.clock.now() });
+    const start = t.time.clock.now();
+    deadline = start + 10_000;
+    t.secrets.outcome = 'pending';
+    let finishedAt: number | undefined;
+    const run = t.once.run().then((outcomes) => ((finishedAt = t.time.clock.now()), outcomes));
+    await t.time.advance(5 * 60_000);
+    const [outcome] = await run;
+    expect(outcome!.error?.reason).toBe('provisioning_timeout');
+    expect(finishedAt! - start).toBeLessThan(15_000);
   });
 });

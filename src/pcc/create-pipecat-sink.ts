@@ -1,0 +1,50 @@
+// The Pipecat Cloud secrets API as a sink. A batch lists the sets once (for
+// the `auto` format and the refusals in resolveFormat), PUTs each set in the
+// resolved shape, and confirms through one readiness watcher whose polls serve
+// every set waiting.
+import type { Clock, Timers } from '../schedule/clock.js';
+import type { Sink, SinkPlan } from '../sink/sink.js';
+import { buildSecretBody, redactSecretBody } from './build-secret-body.js';
+import { createReadinessWatcher } from './create-readiness-watcher.js';
+import type { SecretsClient } from './create-secrets-client.js';
+import { resolveFormat } from './resolve-format.js';
+import type { SecretBody, SecretSetSummary } from './secret-set.js';
+
+export interface PipecatPlan extends SinkPlan {
+  body: SecretBody;
+}
+
+export function createPipecatSink(deps: { secrets: SecretsClient; clock: Clock; timers: Timers }): Sink<PipecatPlan> {
+  const watcher = createReadinessWatcher(deps);
+  return {
+    describe: (target) => ({ kind: 'pipecat', name: target.secretSet }),
+    info: (target) => ({ format: target.format, pccRegion: target.pccRegion }),
+    batch() {
+      let listing: Promise<SecretSetSummary[]> | undefined;
+      return {
+        async plan(target, token) {
+          listing ??= deps.secrets.listSets();
+          const existing = (await listing).find((set) => set.name === target.secretSet);
+          const resolved = resolveFormat(target, existing);
+          const body = buildSecretBody(resolved.format, token, resolved.region);
+          return {
+            target,
+            token,
+            body,
+            creating: resolved.creating,
+            details: { registry: token.registryHost, format: resolved.format, created: resolved.creating },
+            preview: {
+              method: 'PUT',
+              url: deps.secrets.setUrl(target.secretSet),
+              headers: { authorization: 'Bearer [REDACTED]', 'content-type': 'application/json' },
+              body: redactSecretBody(body),
+            },
+          };
+        },
+        publish: (plan) => deps.secrets.putSet(plan.target.secretSet, plan.body),
+        confirm: async (plan, timeoutMs) => void (await watcher.waitReady(plan.target.secretSet, timeoutMs)),
+      };
+    },
+    stop: () => watcher.stop(),
+  };
+}

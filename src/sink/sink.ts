@@ -1,0 +1,46 @@
+// What a destination of ECR credentials must do. The engine mints a token and
+// hands it to the sink of each target: plan (read-only: what publishing would
+// do; --dry-run stops there), publish, confirm. A sink opens one batch per
+// cycle so that reads its targets share (one list call, one readiness poll)
+// are made once. Sinks throw neutral errors; the engine attaches the stage.
+import type { TargetConfig } from '../config/config.js';
+import type { EcrToken } from '../ecr/ecr-token.js';
+
+/** How a target is named in metrics and logs (the `secret_set` label for Pipecat Cloud). */
+export interface TargetDescription {
+  kind: string;
+  name: string;
+}
+
+/** What publishing would send, with every secret value replaced by its length. */
+export interface PublishPreview {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export interface SinkPlan {
+  target: TargetConfig;
+  token: EcrToken;
+  /** The destination does not exist yet and publishing creates it. */
+  creating: boolean;
+  /** Facts worth a log field on success (e.g. the format written). */
+  details: Record<string, unknown>;
+  preview: PublishPreview;
+}
+
+export interface SinkBatch<P extends SinkPlan = SinkPlan> {
+  plan(target: TargetConfig, token: EcrToken): Promise<P>;
+  publish(plan: P): Promise<void>;
+  confirm(plan: P, timeoutMs: number): Promise<void>;
+}
+
+export interface Sink<P extends SinkPlan = SinkPlan> {
+  describe(target: TargetConfig): TargetDescription;
+  /** Facts of a target's configuration worth a series of their own (target_info labels). */
+  info(target: TargetConfig): { format: string; pccRegion?: string };
+  batch(): SinkBatch<P>;
+  /** Ends waits in progress (a readiness poll) at shutdown. */
+  stop(): void;
+}
