@@ -31,6 +31,12 @@ export function loadLambdaConfig(env: Record<string, string | undefined>, readFi
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.problems.map((p) => renamed(p, inline !== undefined)));
   }
+  config?.targets.forEach((target, index) => {
+    if (target.destination.kind !== 'pipecat') {
+      const field = inline !== undefined ? `targets[${index}].kubernetesSecret` : 'KUBERNETES_SECRET';
+      problems.push({ field, message: 'the Lambda function fills Pipecat Cloud secret sets only: use secretSet, and run the daemon in the cluster for Kubernetes Secrets' });
+    }
+  });
   if (problems.length > 0 || !config || !source) throw new ConfigError(problems);
   const { apiKey: _placeholder, ...rest } = config;
   return { config: rest, keySource: source };
