@@ -109,7 +109,6 @@ describe('the Lambda template', () => {
     expect(fn.LoggingConfig).toEqual({ LogGroup: '<Ref LogGroup>', LogFormat: 'Text' });
     expect(resources.LogGroup!.Properties.RetentionInDays).toBe('30');
     expect(Object.keys(fn.Environment.Variables).sort()).toEqual([
-      'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
       'PCC_API_KEY_PARAMETER',
       'PCC_API_KEY_SECRET_ARN',
       'REFRESHER_CONFIG',
