@@ -23,14 +23,15 @@ const NOT_OFFERED: Record<string, string> = {
   CONFIG_FILE: 'the chart passes --config',
   METRICS_HOST: 'the pod listens on every interface for the probes and the scrape',
   AWS_ENDPOINT_URL_ECR: 'through extraEnv only',
-  ...Object.fromEntries(
-    SETTING_SCHEMA.filter((e) => e.group === 'kubernetes').map((e) => [e.env!, 'no values for leader election or the API server yet']),
-  ),
+  LEADER_ELECTION_NAMESPACE: 'the Lease lives in the release namespace (POD_NAMESPACE from the downward API)',
+  KUBECONFIG: 'the pod reaches the API server in-cluster',
+  KUBERNETES_SERVICE_ACCOUNT_DIR: 'the pod uses the mounted service-account token',
 };
 
 // Every behaviour setting given a value, so that each can show up in the render.
 const ALL_SETTINGS = [
   'confirmTimeout=3m', 'requestTimeout=20s', 'pushConcurrency=4', 'retryInitialDelay=10s', 'retryMaxDelay=20m', 'shutdownTimeout=20s',
+  'replicaCount=2', 'leaderElection.enabled=true', 'leaderElection.leaseDuration=20s', 'leaderElection.renewDeadline=12s', 'leaderElection.retryPeriod=3s',
 ];
 const ALL_TARGET_KEYS = JSON.stringify([
   { kubernetesSecret: { namespace: 'agents', name: 'ecr-pull' }, awsRegion: 'eu-west-1', registryId: '123456789012', roleArn: 'arn:aws:iam::123456789012:role/r' },

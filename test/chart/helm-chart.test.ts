@@ -202,7 +202,8 @@ describe('render failures', () => {
   it.each([
     ['an unknown mode', ['--set', 'mode=daemonset'], /mode/],
     ['an unknown secret format', ['--set', 'secretFormat=docker'], /secretFormat/],
-    ['an unknown top-level key', ['--set', 'replicaCount=2'], /replicaCount/],
+    ['an unknown top-level key', ['--set', 'replicas=2'], /replicas/],
+    ['several replicas without leader election', ['--set', 'replicaCount=2'], /leaderElection\/enabled/],
     ['a number where a boolean belongs', ['--set', 'serviceMonitor.enabled=3'], /serviceMonitor/],
   ])('rejects %s through the values schema', (_what, args, message) => {
     const result = helmTemplate([...base, '--set', 'pipecatApiKey.value=k', ...args]);

@@ -17,7 +17,7 @@ const RUNTIMES: [string, string][] = [
 
 describe.each(RUNTIMES)('on Node %s', (label, node) => {
   systemTest('prints the version', async ({ cli }) => {
-    expect(existsSync(node), `${node} is missing: run scripts/install-node-runtimes (scripts/test does)`).toBe(true);
+    expect(existsSync(node), `${node} is missing: run scripts/install-test-tools (scripts/test does)`).toBe(true);
     const { version } = (await import('../../package.json', { with: { type: 'json' } })).default;
     const result = await cli.run(['--version'], { node, env: { PATH: process.env.PATH }, timeoutMs: 30_000 });
     expect(result).toMatchObject({ code: 0, stdout: `${version}\n` });

@@ -29,7 +29,7 @@ metadata:
     {{- end }}
 spec:
   serviceAccountName: {{ include "ecr-token-refresher.serviceAccountName" $root }}
-  automountServiceAccountToken: {{ $v.automountServiceAccountToken }}
+  automountServiceAccountToken: {{ include "ecr-token-refresher.automountToken" $root }}
   restartPolicy: {{ .restartPolicy }}
   terminationGracePeriodSeconds: {{ $v.terminationGracePeriodSeconds }}
   {{- with $v.priorityClassName }}
@@ -95,6 +95,9 @@ spec:
         {{- if and .once $v.cronjob.pushgatewayUrl }}
         - name: PUSHGATEWAY_URL
           value: {{ $v.cronjob.pushgatewayUrl | quote }}
+        {{- end }}
+        {{- with include "ecr-token-refresher.leaderElectionEnv" $root | trim }}
+        {{- . | nindent 8 }}
         {{- end }}
         {{- with $v.extraEnv }}
         {{- toYaml . | nindent 8 }}

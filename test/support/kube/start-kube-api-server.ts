@@ -1,0 +1,130 @@
+// A real Kubernetes API server for a test file: etcd + kube-apiserver (built by
+// scripts/install-test-tools) on free loopback ports, a throwaway CA, a static admin token,
+// a service-account signing key and RBAC authorization. No kubelet, scheduler or controller
+// manager runs: objects are validated, stored and authorized for real, but pods stay Pending,
+// namespaces get no `default` ServiceAccount and never finish deleting.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createProcessTracker, type TrackedProcess } from '../create-process-tracker.js';
+import { freePort } from '../free-port.js';
+import { waitFor } from '../wait-for.js';
+import { createKubePki } from './create-kube-pki.js';
+import { httpsStatus } from './https-status.js';
+import { kubeBinary } from './kube-binary.js';
+import { runCommand, type CommandResult } from './run-command.js';
+import { startEtcd } from './start-etcd.js';
+import { writeKubeconfig, type KubeUser } from './write-kubeconfig.js';
+
+export interface KubeApiServer {
+  /** https://127.0.0.1:<port> */
+  url: string;
+  caFile: string;
+  caPem: string;
+  /** A bearer token in group system:masters. */
+  adminToken: string;
+  /** A kubeconfig that authenticates with adminToken. */
+  adminKubeconfig: string;
+  /** The ports this server and its etcd listen on (free again after stop()). */
+  ports: number[];
+  /** Writes `<dir>/<name>.kubeconfig` for the user and returns its path. */
+  writeKubeconfig(name: string, user: KubeUser): string;
+  /** A client certificate signed by the server's CA: CN = user, O = each group. */
+  issueClientCertificate(user: string, groups: string[]): { certFile: string; keyFile: string };
+  /** A TokenRequest token for the ServiceAccount, created (with its namespace) when missing. */
+  serviceAccountToken(namespace: string, name: string): Promise<string>;
+  /** kubectl with the admin kubeconfig; `as` impersonates a user (e.g. system:serviceaccount:ns:sa). */
+  kubectl(args: string[], options?: { input?: string; as?: string }): Promise<CommandResult>;
+  /** A folder for this server's files, removed by stop(). */
+  dir: string;
+  /** Stops the API server, then etcd, and resolves once both have exited. */
+  stop(): Promise<void>;
+}
+
+const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
+
+function apiServerArgs(port: number, etcdUrl: string, pki: ReturnType<typeof createKubePki>, tokenFile: string) {
+  return [
+    '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${port}`,
+    `--etcd-servers=${etcdUrl}`,
+    // No Service/Endpoints for "kubernetes" pointing anywhere: nothing may route off loopback.
+    '--endpoint-reconciler-type=none', '--service-cluster-ip-range=10.0.0.0/24',
+    `--tls-cert-file=${pki.servingCertFile}`, `--tls-private-key-file=${pki.servingKeyFile}`,
+    `--client-ca-file=${pki.caFile}`, `--token-auth-file=${tokenFile}`, '--authorization-mode=RBAC',
+    `--service-account-issuer=${SERVICE_ACCOUNT_ISSUER}`,
+    `--service-account-key-file=${pki.serviceAccountPublicKeyFile}`,
+    `--service-account-signing-key-file=${pki.serviceAccountSigningKeyFile}`,
+  ];
+}
+
+async function waitReady(process: TrackedProcess, url: string, caPem: string, token: string) {
+  await waitFor(
+    async () => {
+      if (process.child.exitCode !== null) throw new Error(`kube-apiserver exited with code ${process.child.exitCode}`);
+      return (await httpsStatus(`${url}/readyz`, { caPem, token })).status === 200;
+    },
+    { what: `kube-apiserver ${url}/readyz`, timeoutMs: 90_000, intervalMs: 200 },
+  );
+}
+
+export async function startKubeApiServer(): Promise<KubeApiServer> {
+  const binary = kubeBinary('kube-apiserver');
+  const kubectlBinary = kubeBinary('kubectl');
+  const dir = mkdtempSync(join(tmpdir(), 'kube-api-server-'));
+  const tracker = createProcessTracker();
+  const stop = async () => {
+    await apiServer?.stop(10_000);
+    await tracker.stopAll(10_000);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  let apiServer: TrackedProcess | undefined;
+  try {
+    const pki = createKubePki(dir);
+    const adminToken = randomBytes(24).toString('hex');
+    const tokenFile = join(dir, 'tokens.csv');
+    writeFileSync(tokenFile, `${adminToken},admin,admin-uid,system:masters\n`, { mode: 0o600 });
+    const etcd = await startEtcd(tracker, dir);
+    const port = await freePort();
+    const url = `https://127.0.0.1:${port}`;
+    apiServer = tracker.start(binary, apiServerArgs(port, etcd.url, pki, tokenFile));
+    await waitReady(apiServer, url, pki.caPem, adminToken).catch((error: Error) => {
+      throw new Error(`${error.message}\nkube-apiserver stderr:\n${apiServer!.stderr().slice(-3000)}`);
+    });
+    const server = { url, caFile: pki.caFile };
+    const adminKubeconfig = writeKubeconfig(join(dir, 'admin.kubeconfig'), server, { token: adminToken });
+    // kubectl and helm honour proxy variables; this server is on loopback only.
+    const env = { ...process.env, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost', KUBECONFIG: adminKubeconfig };
+    const kubectl: KubeApiServer['kubectl'] = (args, options = {}) =>
+      runCommand(kubectlBinary, [...(options.as ? [`--as=${options.as}`] : []), ...args], { input: options.input, env });
+    return {
+      url,
+      caFile: pki.caFile,
+      caPem: pki.caPem,
+      adminToken,
+      adminKubeconfig,
+      ports: [port, ...etcd.ports],
+      writeKubeconfig: (name, user) => writeKubeconfig(join(dir, `${name}.kubeconfig`), server, user),
+      issueClientCertificate: (user, groups) => pki.issueClientCertificate(user, groups),
+      serviceAccountToken: (namespace, name) => serviceAccountToken(kubectl, namespace, name),
+      kubectl,
+      dir,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function serviceAccountToken(kubectl: KubeApiServer['kubectl'], namespace: string, name: string): Promise<string> {
+  for (const args of [['create', 'namespace', namespace], ['create', 'serviceaccount', name, '-n', namespace]]) {
+    const created = await kubectl(args);
+    if (created.code !== 0 && !/already exists/i.test(created.stderr)) {
+      throw new Error(`kubectl ${args.join(' ')} failed: ${created.stderr}`);
+    }
+  }
+  const token = await kubectl(['create', 'token', name, '-n', namespace, '--duration=1h']);
+  if (token.code !== 0) throw new Error(`kubectl create token ${name} -n ${namespace} failed: ${token.stderr}`);
+  return token.stdout.trim();
+}
