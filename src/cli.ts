@@ -12,6 +12,7 @@ import { parseArgs } from './config/parse-args.js';
 import { UsageError } from './config/usage-error.js';
 import { createApp, type App } from './create-app.js';
 import { createProxyDispatcher, describeProxy } from './create-proxy-dispatcher.js';
+import { routeProcessWarnings } from './log/route-process-warnings.js';
 
 const EXIT_OK = 0;
 const EXIT_REFRESH_FAILED = 1;
@@ -50,6 +51,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number | un
     logDestination: args.dryRun ? { write: (line: string) => void process.stderr.write(line) } : undefined,
   });
 
+  routeProcessWarnings(process, app.logger);
   const proxy = describeProxy(env);
   if (proxy) app.logger.info({ proxy }, 'calls to the secrets API, webhook and Pushgateway go through a proxy (NO_PROXY honoured)');
 
@@ -68,7 +70,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number | un
     await app.startDaemon();
   } catch (error) {
     app.logger.fatal(
-      { err: { message: (error as Error).message, code: (error as { code?: string }).code } },
+      { err: error },
       `cannot listen on ${config.metricsHost}:${config.metricsPort}; set METRICS_PORT to a free port`,
     );
     return EXIT_START_FAILED;
@@ -83,7 +85,7 @@ async function dryRun(app: App): Promise<number> {
     process.stdout.write(`${JSON.stringify({ dryRun: true, requests }, null, 2)}\n`);
     return EXIT_OK;
   } catch (error) {
-    app.logger.error({ err: { message: (error as Error).message } }, 'dry run failed');
+    app.logger.error({ err: error }, 'dry run failed');
     return EXIT_REFRESH_FAILED;
   }
 }

@@ -86,8 +86,7 @@ async function pushRunMetrics(config: Config, metrics: Metrics, logger: Logger, 
     logger.info({ pushgateway: config.pushgatewayUrl, groups: groups.length }, 'metrics pushed to the Pushgateway');
     return true;
   } catch (error) {
-    const { message, code } = error as { message: string; code?: string };
-    logger.error({ err: { message, code } }, 'pushing metrics to the Pushgateway failed');
+    logger.error({ err: error }, 'pushing metrics to the Pushgateway failed');
     return false;
   }
 }

@@ -2,6 +2,7 @@
 // them on purpose, and these redact paths catch them if an object carrying one
 // is ever logged by accident.
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { serializeError } from './serialize-error.js';
 
 export const REDACT_PATHS = [
   'apiKey',
@@ -30,6 +31,8 @@ export function createLogger(options: { level: string; destination?: Destination
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+      // pino's default turns a plain object into "type":"Object" with an empty stack.
+      serializers: { err: serializeError },
     },
     options.destination,
   );

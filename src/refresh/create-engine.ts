@@ -66,7 +66,7 @@ export function createEngine(deps: EngineDeps, mode: EngineMode) {
       if (!deps.notifier) return;
       track(
         deps.notifier.notify(event).catch((error: unknown) => {
-          log.warn({ err: { message: (error as Error).message, code: (error as { code?: string }).code } }, 'alert webhook delivery failed');
+          log.warn({ err: error }, 'alert webhook delivery failed');
         }),
       );
     },

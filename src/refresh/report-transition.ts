@@ -41,7 +41,7 @@ export function reportFailure(deps: ReportDeps, entry: TargetEntry, error: Refre
     retryable: error.retryable,
     status: error.status,
     consecutiveFailures: record.consecutiveFailures,
-    err: { type: error.name, message: error.message, code: error.code },
+    err: error,
   };
   const retry = actions.find((a) => a.kind === 'retry');
   if (retry) log.warn({ ...fields, retryInMs: retry.delayMs }, 'refresh failed; will retry');

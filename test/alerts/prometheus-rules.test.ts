@@ -1,6 +1,6 @@
 // The shipped alert rules: valid for promtool, covered by promtool unit tests
 // that each threshold can fail, overridable by named placeholder, and every
-// alert annotated with a runbook that exists in the README.
+// alert annotated with a runbook that exists in docs/alerts.md.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,8 +15,8 @@ import { RULES_FILE, loadAlertRules, setThreshold, thresholdValue, type Threshol
 import { exportedSeriesNames, referencedSeriesNames } from './support/exported-series-names.js';
 
 const RULE_TESTS = fileURLToPath(new URL('./rules/prometheus-rules.test.yaml', import.meta.url));
-const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
-const RUNBOOK_PREFIX = 'https://github.com/pipecat-ai/ecr-token-refresher#';
+const ALERTS_DOC = readFileSync(join(ROOT, 'docs', 'alerts.md'), 'utf8');
+const RUNBOOK_PREFIX = 'https://github.com/pipecat-ai/ecr-token-refresher/blob/main/docs/alerts.md#';
 
 // Each threshold the chart sets by placeholder name, its default, its alert,
 // the text the expression holds, and a value one step off the default.
@@ -135,13 +135,13 @@ describe('alert rules file', () => {
     }
   });
 
-  it('points every runbook_url at a heading of the README troubleshooting section', () => {
-    const troubleshooting = new Set(markdownAnchors(markdownSection(README, 'Troubleshooting')));
-    const all = new Set(markdownAnchors(README));
+  it('points every runbook_url at a runbook heading of docs/alerts.md', () => {
+    const troubleshooting = new Set(markdownAnchors(markdownSection(ALERTS_DOC, 'Troubleshooting')));
+    const all = new Set(markdownAnchors(ALERTS_DOC));
     for (const rule of rules) {
       const anchor = rule.annotations!.runbook_url!.slice(RUNBOOK_PREFIX.length);
       expect(troubleshooting.has(anchor), `${rule.alert} → #${anchor}`).toBe(true);
-      expect(all.has(anchor), `#${anchor} is not unique in README`).toBe(true);
+      expect(all.has(anchor), `#${anchor} is not unique in docs/alerts.md`).toBe(true);
     }
     const anchors = rules.map((rule) => rule.annotations!.runbook_url);
     expect(new Set(anchors).size, 'one troubleshooting section per alert').toBe(anchors.length);

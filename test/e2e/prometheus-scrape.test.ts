@@ -118,7 +118,7 @@ describe('the daemon scraped by a real Prometheus with the shipped alert rules',
     });
     expect(Number(failing.value)).toBeGreaterThanOrEqual(3);
     expect(failing.annotations.summary).toContain(SECRET_SET);
-    expect(failing.annotations.runbook_url).toBe('https://github.com/pipecat-ai/ecr-token-refresher#refresh-failing');
+    expect(failing.annotations.runbook_url).toBe('https://github.com/pipecat-ai/ecr-token-refresher/blob/main/docs/alerts.md#refresh-failing');
 
     const soon = await explained(
       waitFor(() => activeAlert('EcrTokenRefresherTokenExpiringSoon', 'firing'), { what: 'TokenExpiringSoon firing', timeoutMs: 30_000 }),

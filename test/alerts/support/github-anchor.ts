@@ -28,7 +28,7 @@ export function markdownAnchors(markdown: string): string[] {
 /** The text of a `## Heading` section, up to the next level-2 heading. */
 export function markdownSection(markdown: string, heading: string): string {
   const start = markdown.indexOf(`\n## ${heading}\n`);
-  if (start < 0) throw new Error(`README has no "## ${heading}" section`);
+  if (start < 0) throw new Error(`the document has no "## ${heading}" section`);
   const end = markdown.indexOf('\n## ', start + heading.length + 4);
   return markdown.slice(start + 1, end < 0 ? undefined : end + 1);
 }

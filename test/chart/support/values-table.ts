@@ -1,4 +1,4 @@
-// Builds the README's chart values table from values.yaml: every key documented with a helm-docs
+// Builds the chart values table of docs/helm-values.md from values.yaml: every key documented with a helm-docs
 // style `# --` comment (continued on the following `#` lines) becomes a row with its default.
 import { parse } from 'yaml';
 

@@ -1,15 +1,16 @@
-// The README's chart values table is generated from values.yaml's `# --` comments; this keeps the
-// two in step and every value documented.
+// The chart values table in docs/helm-values.md is generated from values.yaml's `# --` comments;
+// this keeps the two in step and every value documented.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { withCurrentValuesTable } from '../../scripts/render-helm-values-doc.js';
 import { documentedValues, valuesTable } from './support/values-table.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const valuesYaml = readFileSync(join(ROOT, 'helm', 'ecr-token-refresher', 'values.yaml'), 'utf8');
-const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const doc = readFileSync(join(ROOT, 'docs', 'helm-values.md'), 'utf8');
 
 describe('chart values documentation', () => {
   it('documents every top-level value, itself or through its children', () => {
@@ -28,8 +29,8 @@ describe('chart values documentation', () => {
     expect([...topLevel].sort()).toEqual(Object.keys(schema.properties).filter((key) => key !== 'global').sort());
   });
 
-  it('has the README values table generated from values.yaml', () => {
-    const section = readme.slice(readme.indexOf('## Kubernetes (Helm)'));
-    expect(section).toContain(valuesTable(valuesYaml));
+  it('has the docs/helm-values.md table generated from values.yaml (npx tsx scripts/render-helm-values-doc.ts)', () => {
+    expect(doc).toContain(valuesTable(valuesYaml));
+    expect(withCurrentValuesTable(doc, valuesYaml)).toBe(doc);
   });
 });

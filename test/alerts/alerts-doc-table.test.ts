@@ -1,5 +1,5 @@
-// The README's alerts table is what on-call reads first: it must list exactly
-// the alerts the rules file ships, with the same severities and runbooks.
+// The alerts table in docs/alerts.md is what on-call reads first: it must list
+// exactly the alerts the rules file ships, with the same severities and runbooks.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { markdownSection } from './support/github-anchor.js';
@@ -10,20 +10,20 @@ interface Row {
   anchor: string;
 }
 
-function readmeAlertsTable(): Map<string, Row> {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+function docAlertsTable(): Map<string, Row> {
+  const doc = readFileSync(new URL('../../docs/alerts.md', import.meta.url), 'utf8');
   const rows = new Map<string, Row>();
-  for (const line of markdownSection(readme, 'Alerts').split('\n')) {
+  for (const line of markdownSection(doc, 'Alerts').split('\n')) {
     const m = /^\| `(\w+)` \| (\w+) \| [^|]+ \| .*\]\(#([\w-]+)\) \|$/.exec(line);
     if (!m) continue;
-    if (rows.has(m[1]!)) throw new Error(`README alerts table lists ${m[1]} twice`);
+    if (rows.has(m[1]!)) throw new Error(`the alerts table in docs/alerts.md lists ${m[1]} twice`);
     rows.set(m[1]!, { severity: m[2]!, anchor: m[3]! });
   }
   return rows;
 }
 
-describe('README alerts table', () => {
-  const table = readmeAlertsTable();
+describe('docs/alerts.md alerts table', () => {
+  const table = docAlertsTable();
   const rules = loadAlertRules();
 
   it('lists exactly the alerts of the rules file, with their severities', () => {
@@ -32,7 +32,7 @@ describe('README alerts table', () => {
     expect(fromTable).toEqual(fromRules);
   });
 
-  it("links each alert to the troubleshooting section its runbook_url names", () => {
+  it("links each alert to the runbook its runbook_url names", () => {
     for (const rule of rules) {
       const runbook = rule.annotations?.runbook_url ?? '';
       expect(`#${table.get(rule.alert)?.anchor}`, rule.alert).toBe(runbook.slice(runbook.indexOf('#')));

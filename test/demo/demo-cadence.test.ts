@@ -1,0 +1,36 @@
+// The demo says "every 20 s": the cycles after the start-up refresh must come
+// 20 s apart, the first of them about 20 s after the start-up one.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ensureBuilt } from '../support/ensure-built.js';
+import { createDemoTmp, startDemo } from './support/start-demo.js';
+
+const tmp = createDemoTmp();
+beforeAll(async () => {
+  await ensureBuilt();
+});
+afterAll(() => tmp.dispose());
+
+function secondsOfDay(hhmmss: string): number {
+  const [h, m, s] = hhmmss.split(':').map(Number);
+  return h! * 3600 + m! * 60 + s!;
+}
+
+it('refreshes every 20 s counted from the start', { timeout: 90_000 }, async () => {
+  const demo = startDemo(['--for', '48s'], { tmp: tmp.path, killAfterMs: 80_000 });
+  try {
+    const exit = await demo.exited;
+    expect(exit.code, exit.stdout + exit.stderr).toBe(0);
+    const starts = [...exit.stdout.matchAll(/^(\d\d:\d\d:\d\d) refresh started \(cycle (\d+), (\w+)\)$/gm)].map((m) => ({
+      at: secondsOfDay(m[1]!),
+      trigger: m[3],
+    }));
+    expect(starts.map((s) => s.trigger)).toEqual(['startup', 'schedule', 'schedule']);
+    const [first, second, third] = starts.map((s) => s.at);
+    // The start-up refresh begins when the daemon has loaded, which the demo measures beforehand.
+    expect(second! - first!).toBeGreaterThanOrEqual(15);
+    expect(second! - first!).toBeLessThanOrEqual(25);
+    expect(third! - second!).toBe(20);
+  } finally {
+    demo.dispose();
+  }
+});
