@@ -18,21 +18,17 @@ export interface FetchApiKeyOptions {
   endpoint: string;
 }
 
-const BY_NAME: Record<string, { reason: FailureReason; retryable: boolean }> = {
-  AccessDeniedException: { reason: 'access_denied', retryable: false },
-  DecryptionFailure: { reason: 'access_denied', retryable: false },
-  InvalidKeyId: { reason: 'access_denied', retryable: false },
-  ResourceNotFoundException: { reason: 'not_found', retryable: false },
-  ParameterNotFound: { reason: 'not_found', retryable: false },
-  ParameterVersionNotFound: { reason: 'not_found', retryable: false },
-  UnrecognizedClientException: { reason: 'invalid_credentials', retryable: false },
-  InvalidSignatureException: { reason: 'invalid_credentials', retryable: false },
-  ExpiredTokenException: { reason: 'invalid_credentials', retryable: false },
-  InvalidParameterException: { reason: 'bad_request', retryable: false },
-  InvalidRequestException: { reason: 'bad_request', retryable: false },
-  ValidationException: { reason: 'bad_request', retryable: false },
-  ThrottlingException: { reason: 'throttled', retryable: true },
-};
+/** AWS error names by what they mean; only throttling is worth another try. */
+const GROUPS: [FailureReason, boolean, string[]][] = [
+  ['access_denied', false, ['AccessDeniedException', 'DecryptionFailure', 'InvalidKeyId']],
+  ['not_found', false, ['ResourceNotFoundException', 'ParameterNotFound', 'ParameterVersionNotFound']],
+  ['invalid_credentials', false, ['UnrecognizedClientException', 'InvalidSignatureException', 'ExpiredTokenException']],
+  ['bad_request', false, ['InvalidParameterException', 'InvalidRequestException', 'ValidationException']],
+  ['throttled', true, ['ThrottlingException']],
+];
+const BY_NAME: Record<string, { reason: FailureReason; retryable: boolean }> = Object.fromEntries(
+  GROUPS.flatMap(([reason, retryable, names]) => names.map((name) => [name, { reason, retryable }])),
+);
 
 export function createApiKeyFetcher(options: FetchApiKeyOptions): () => Promise<string> {
   const { source, endpoint } = options;
