@@ -128,6 +128,18 @@ describe('the function in the Lambda Runtime Interface Emulator', () => {
     expect(api.getSet(`lambda-node${major}`)?.status).toBe('ready');
   }, 60_000);
 
+  it('refreshes several sets from REFRESHER_CONFIG, the form the template writes, with a line for each', async () => {
+    const config = JSON.stringify({ targets: [{ secretSet: 'lambda-many-a' }, { secretSet: 'lambda-many-b', format: 'triplet' }] });
+    const fn = await emulator({ PCC_API_KEY_SECRET_ARN: secretArn, REFRESHER_CONFIG: config });
+    const result = await fn.invoke();
+    expect(result.failed, JSON.stringify(result.body)).toBe(false);
+    expect((result.body.refreshed as { secretSet: string }[]).map((r) => r.secretSet)).toEqual(['lambda-many-a', 'lambda-many-b']);
+    expect([api.getSet('lambda-many-a')?.status, api.getSet('lambda-many-b')?.status]).toEqual(['ready', 'ready']);
+    const lines = emfLines(fn.output());
+    expect(lines.map((l) => l.SecretSet ?? 'summary')).toEqual(['lambda-many-a', 'lambda-many-b', 'summary']);
+    expect(lines[2]).toMatchObject({ AllTargetsRefreshed: 1, targets: 2 });
+  }, 60_000);
+
   it('reads the key from an SSM SecureString parameter', async () => {
     const fn = await emulator({ PCC_API_KEY_PARAMETER: '/pipecat/api-key', PCC_SECRET_SET: 'lambda-ssm' });
     const result = await fn.invoke();
