@@ -8,7 +8,6 @@
 // the figures are the function's own work, not the platform's provisioning.
 //
 //   npx tsx bench/bench-lambda.ts      (BENCH_RUNS, default 7)
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,11 +17,12 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { startEcrStandIn } from '../stand-ins/ecr-stand-in.js';
 import { startSecretsApiStandIn } from '../stand-ins/secrets-api-stand-in.js';
 import { createProcessTracker } from '../test/support/create-process-tracker.js';
-import { ROOT } from '../test/support/ensure-built.js';
-import { LAMBDA_CODE_DIR, startLambdaEmulator, type LambdaEmulator } from '../test/lambda/support/start-lambda-emulator.js';
+import { packageFunction } from '../test/lambda/support/package-function.js';
+import { startLambdaEmulator, type LambdaEmulator } from '../test/lambda/support/start-lambda-emulator.js';
 import { startMoto } from '../test/support/start-moto.js';
 import { formatTable } from './format-table.js';
 import { summarize, type Summary } from './summarize.js';
+import { mb, spread } from './units.js';
 
 export interface LambdaBench {
   bundleBytes: number;
@@ -51,11 +51,10 @@ async function invokeOk(fn: LambdaEmulator) {
 }
 
 export async function benchLambda(options: { runs: number }): Promise<LambdaBench> {
-  const bundled = spawnSync(process.execPath, ['scripts/bundle-lambda.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  if (bundled.status !== 0) throw new Error(`bundling the function failed: ${bundled.stderr}`);
-  const bundle = join(LAMBDA_CODE_DIR, 'index.mjs');
   const tracker = createProcessTracker();
   const home = mkdtempSync(join(tmpdir(), 'ecr-token-refresher-bench-lambda-'));
+  const codeDir = await packageFunction(join(home, 'task'));
+  const bundle = join(codeDir, 'index.mjs');
   const [ecr, api] = await Promise.all([startEcrStandIn(), startSecretsApiStandIn({ provisioningDelayMs: 0 })]);
   try {
     const moto = await startMoto(tracker, home);
@@ -78,7 +77,7 @@ export async function benchLambda(options: { runs: number }): Promise<LambdaBenc
     const warm = { caller: [] as number[], billed: [] as number[] };
     // One extra cold run first warms the page cache and is not counted.
     for (let i = 0; i <= options.runs; i++) {
-      const fn = await startLambdaEmulator({ tracker, env });
+      const fn = await startLambdaEmulator({ tracker, codeDir, env });
       try {
         const first = await invokeOk(fn);
         if (i === 0) continue;
@@ -108,18 +107,17 @@ export async function benchLambda(options: { runs: number }): Promise<LambdaBenc
   }
 }
 
-const ms = (x: Summary) => `${Math.round(x.median)} ms (${Math.round(x.min)}–${Math.round(x.max)}, n=${x.runs})`;
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+const ms = (v: number) => `${Math.round(v)} ms`;
 
 /** Table rows in the shape of bench/run.ts: figure, value, target, verdict. */
 export function lambdaRows(r: LambdaBench): string[][] {
   return [
-    ['Lambda bundle (dist/aws-lambda/index.mjs): size / gzipped', `${kb(r.bundleBytes)} / ${kb(r.bundleGzipBytes)}`, '', ''],
-    ['Lambda cold invocation: caller round trip (Node start, load, key read, refresh)', ms(r.coldCallerMs), '', ''],
-    ['Lambda cold invocation: emulator init (runtime start and bundle load)', ms(r.coldInitMs), '', ''],
-    ['Lambda cold invocation: billed duration (REPORT)', ms(r.coldBilledMs), '', ''],
-    ['Lambda warm invocation: caller round trip', ms(r.warmCallerMs), '', ''],
-    ['Lambda warm invocation: billed duration (REPORT)', ms(r.warmBilledMs), '', ''],
+    ["Lambda bundle (index.mjs, the function's code): size / gzipped", `${mb(r.bundleBytes)} / ${mb(r.bundleGzipBytes)}`, '', ''],
+    ['Lambda cold invocation: caller round trip (Node start, load, key read, refresh)', spread(r.coldCallerMs, ms), '', ''],
+    ['Lambda cold invocation: emulator init (runtime start and bundle load)', spread(r.coldInitMs, ms), '', ''],
+    ['Lambda cold invocation: billed duration (REPORT)', spread(r.coldBilledMs, ms), '', ''],
+    ['Lambda warm invocation: caller round trip', spread(r.warmCallerMs, ms), '', ''],
+    ['Lambda warm invocation: billed duration (REPORT)', spread(r.warmBilledMs, ms), '', ''],
   ];
 }
 

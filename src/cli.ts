@@ -1,23 +1,20 @@
 #!/usr/bin/env node
 // The entry point, and the only module that touches process.env, argv,
-// signals and exit codes. Exit codes: 0 every target pushed and ready (or a
-// daemon stopped cleanly), 1 a refresh failed, 2 bad configuration or usage,
-// 3 the process could not start (e.g. the metrics port is taken).
+// signals and exit codes (their meanings, as --help lists them, are in
+// config/exit-codes.ts).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { ConfigError } from './config/config-error.js';
+import { EXIT } from './config/exit-codes.js';
 import { helpText } from './config/help-text.js';
 import { loadConfig } from './config/load-config.js';
 import { parseArgs } from './config/parse-args.js';
 import { UsageError } from './config/usage-error.js';
-import { createApp, type App } from './create-app.js';
-import { createProxyDispatcher, describeProxy } from './create-proxy-dispatcher.js';
+import type { App } from './create-app.js';
 import { routeProcessWarnings } from './log/route-process-warnings.js';
+import { formatPreflightSummary } from './preflight/format-preflight-summary.js';
 
-const EXIT_OK = 0;
-const EXIT_REFRESH_FAILED = 1;
-const EXIT_BAD_CONFIG = 2;
-const EXIT_START_FAILED = 3;
+const { ok: EXIT_OK, refreshFailed: EXIT_REFRESH_FAILED, badConfig: EXIT_BAD_CONFIG, startFailed: EXIT_START_FAILED } = EXIT;
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -43,10 +40,19 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number | un
     throw error;
   }
 
+  // Loaded only once a run is certain: --help, --version and a bad configuration exit without
+  // evaluating the AWS SDK, undici, pino and prom-client (most of the start-up time and memory).
+  const [{ createApp }, { createProxyDispatcher, describeProxy }] = await Promise.all([
+    import('./create-app.js'),
+    import('./create-proxy-dispatcher.js'),
+  ]);
   const app = createApp({
     config,
     version,
     dispatcher: createProxyDispatcher(env),
+    // Given to the clients explicitly, so that an error names the endpoint really used.
+    ecrEndpointUrl: env.AWS_ENDPOINT_URL_ECR?.trim() || env.AWS_ENDPOINT_URL?.trim() || undefined,
+    stsEndpointUrl: env.AWS_ENDPOINT_URL_STS?.trim() || env.AWS_ENDPOINT_URL?.trim() || undefined,
     // In --dry-run, stdout carries the requests; logs go to stderr.
     logDestination: args.dryRun ? { write: (line: string) => void process.stderr.write(line) } : undefined,
   });
@@ -79,15 +85,19 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number | un
   return undefined;
 }
 
+/** The preflight: a summary on stderr, the requests and problems as JSON on stdout, both scrubbed. */
 async function dryRun(app: App): Promise<number> {
+  let report;
   try {
-    const requests = await app.dryRun();
-    process.stdout.write(`${JSON.stringify({ dryRun: true, requests }, null, 2)}\n`);
-    return EXIT_OK;
+    report = await app.dryRun();
   } catch (error) {
     app.logger.error({ err: error }, 'dry run failed');
     return EXIT_REFRESH_FAILED;
   }
+  process.stderr.write(app.scrub(formatPreflightSummary(report)));
+  const { ok, requests, problems } = report;
+  process.stdout.write(`${app.scrub(JSON.stringify({ dryRun: true, ok, requests, problems }, null, 2))}\n`);
+  return ok ? EXIT_OK : EXIT.preflightProblem;
 }
 
 function stopOnSignals(app: App, exit: (code: number) => void) {
@@ -108,8 +118,10 @@ function stopOnSignals(app: App, exit: (code: number) => void) {
       () => exit(EXIT_REFRESH_FAILED),
     );
   };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
+  // `on`, not `once`: the second signal must reach the handler above. As PID 1 in a container
+  // (the image has no init) a signal without a handler is ignored, not fatal.
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
 
 main(process.argv.slice(2), process.env).then(

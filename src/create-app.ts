@@ -4,9 +4,9 @@
 import type { Dispatcher } from 'undici';
 import type { DestinationStream, Logger } from 'pino';
 import type { Config } from './config/config.js';
-import { createEcrClientFactory, type EcrClientFactory } from './ecr/create-ecr-client-factory.js';
+import { createEcrClientFactory, regionalEcrEndpoint, type EcrClientFactory } from './ecr/create-ecr-client-factory.js';
 import { createTokenMinter } from './ecr/create-token-minter.js';
-import { tokenSecrets, type EcrToken } from './ecr/ecr-token.js';
+import { tokenSecrets, type EcrToken, type MintKey } from './ecr/ecr-token.js';
 import { createLogger } from './log/create-logger.js';
 import { createScrubbingDestination, createSecretScrubber } from './log/create-scrubbing-destination.js';
 import { createMetrics, type Metrics } from './metrics/create-metrics.js';
@@ -18,7 +18,8 @@ import { createSecretsClient } from './pcc/create-secrets-client.js';
 import { createDaemonDriver, type DaemonDriver } from './drivers/create-daemon-driver.js';
 import { createOneShotDriver, type OneShotDriver, type OneShotOptions } from './drivers/create-one-shot-driver.js';
 import type { EngineDeps, TargetOutcome } from './refresh/create-engine.js';
-import { dryRun, type DryRunRequest } from './refresh/dry-run.js';
+import type { PreflightReport } from './preflight/preflight-report.js';
+import { runPreflight } from './preflight/run-preflight.js';
 import { systemClock, systemTimers, type Clock, type Timers } from './schedule/clock.js';
 import { createCronScheduler } from './schedule/create-cron-scheduler.js';
 import type { Scheduler } from './schedule/scheduler.js';
@@ -34,6 +35,9 @@ export interface AppOptions {
   timers?: Timers;
   dispatcher?: Dispatcher;
   ecrClientFor?: EcrClientFactory;
+  /** AWS_ENDPOINT_URL_ECR / AWS_ENDPOINT_URL and their STS counterparts, as the entry point read them. */
+  ecrEndpointUrl?: string;
+  stsEndpointUrl?: string;
   scheduler?: Scheduler;
   notifier?: RiskNotifier;
   random?: () => number;
@@ -50,13 +54,17 @@ function createLogging(config: Config, options: AppOptions) {
   const onToken = (token: EcrToken) => {
     for (const secret of tokenSecrets(token)) scrubber.add(secret);
   };
-  return { logger, onToken };
+  return { logger, onToken, scrub: (text: string) => scrubber.scrub(text) };
 }
 
 /** The outbound clients and sinks, each given only its request timer. */
 function createClients(config: Config, options: AppOptions, metrics: Metrics, clock: Clock, timers: Timers) {
+  const clientFor =
+    options.ecrClientFor ??
+    createEcrClientFactory({ requestTimeoutMs: config.requestTimeoutMs, endpointUrl: options.ecrEndpointUrl, stsEndpointUrl: options.stsEndpointUrl });
+  const ecrEndpoint = (key: MintKey) => clientFor.endpoint?.(key) ?? regionalEcrEndpoint(key.awsRegion);
   const mint = createTokenMinter({
-    clientFor: options.ecrClientFor ?? createEcrClientFactory({ requestTimeoutMs: config.requestTimeoutMs }),
+    clientFor,
     clock,
     observeRequest: requestTimer(metrics, 'ecr'),
     requestTimeoutMs: config.requestTimeoutMs,
@@ -75,7 +83,7 @@ function createClients(config: Config, options: AppOptions, metrics: Metrics, cl
     (config.alertWebhookUrl
       ? createWebhookNotifier({ url: config.alertWebhookUrl, clock, timers, timeoutMs: config.requestTimeoutMs, dispatcher: options.dispatcher })
       : undefined);
-  return { mint, notifier, sinks: { pipecat: createPipecatSink({ secrets, clock, timers }) } };
+  return { mint, ecrEndpoint, notifier, sinks: { pipecat: createPipecatSink({ secrets, clock, timers }) } };
 }
 
 /** After a one-shot run: push its metrics to the Pushgateway, if one is configured. False if that failed. */
@@ -95,9 +103,9 @@ export function createApp(options: AppOptions) {
   const { config } = options;
   const clock = options.clock ?? systemClock;
   const timers = options.timers ?? systemTimers;
-  const { logger, onToken } = createLogging(config, options);
+  const { logger, onToken, scrub } = createLogging(config, options);
   const metrics = createMetrics({ version: options.version });
-  const clients = createClients(config, options, metrics, clock, timers);
+  const { ecrEndpoint, ...clients } = createClients(config, options, metrics, clock, timers);
   const { mint, sinks } = clients;
   const observer = createTargetObserver(metrics);
   const engineDeps: EngineDeps = { config, clock, timers, ...clients, logger, observer, random: options.random, onToken };
@@ -111,6 +119,8 @@ export function createApp(options: AppOptions) {
   return {
     logger,
     metrics,
+    /** Text for stdout or stderr with every secret this process knows replaced. */
+    scrub,
 
     async serve(): Promise<MetricsServer> {
       server = await startMetricsServer({
@@ -141,8 +151,9 @@ export function createApp(options: AppOptions) {
     /** After --once: push the run's metrics to the Pushgateway, if one is configured. False if that failed. */
     finishOnce: (): Promise<boolean> => pushRunMetrics(config, metrics, logger, options.dispatcher),
 
-    async dryRun(): Promise<DryRunRequest[]> {
-      return dryRun({ config, mint, sinks, onToken });
+    /** --dry-run: every check of both sides, the redacted requests and every problem found; writes nothing. */
+    async dryRun(): Promise<PreflightReport> {
+      return runPreflight({ config, mint, sinks, ecrEndpoint, now: () => clock.now(), onToken });
     },
 
     /** Drains refreshes in flight (bounded) and closes the listener. */

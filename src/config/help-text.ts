@@ -1,5 +1,6 @@
 // The --help text. Every setting line is rendered from the settings schema,
 // so the names and defaults shown are the ones loadConfig applies.
+import { EXIT, EXIT_MEANINGS } from './exit-codes.js';
 import { SETTING_GROUPS, SETTING_SCHEMA, type SchemaEntry } from './setting-schema.js';
 
 /** `NAME (default)`, `NAME (required)` or `NAME`. */
@@ -37,6 +38,10 @@ function otherNames(): string {
   return lines.join(',\n  ');
 }
 
+function exitCodeLines(): string {
+  return (Object.keys(EXIT) as (keyof typeof EXIT)[]).map((name) => `  ${EXIT[name]}  ${EXIT_MEANINGS[name]}`).join('\n');
+}
+
 export function helpText(version: string): string {
   const table = settingLines();
   return `ecr-token-refresher ${version}
@@ -46,7 +51,9 @@ Usage: ecr-token-refresher [--once] [--dry-run] [--config FILE] [--help] [--vers
 
 Options:
   --once               run one refresh cycle, then exit
-  --dry-run            mint tokens and print the redacted requests; write nothing
+  --dry-run            preflight: check ECR and every target's destination, print each
+                       problem with its fix (stderr) and the redacted requests (stdout);
+                       write nothing
   -c, --config FILE    YAML or JSON config file (settings and a \`targets:\` list)
   -h, --help           show this help
   --version            print the version
@@ -62,9 +69,6 @@ Also read, by the AWS SDK (with its credential chain) and the HTTP client:
   ${otherNames()}.
 
 Exit codes:
-  0  every target pushed and ready (--once), or the daemon stopped cleanly
-  1  a refresh failed
-  2  bad configuration or usage
-  3  could not start (e.g. the metrics port is taken)
+${exitCodeLines()}
 `;
 }

@@ -1,10 +1,11 @@
 // Mints ECR registry tokens: one GetAuthorizationToken call per mint key,
-// timed into the ECR request histogram and validated before use.
+// timed into the ECR request histogram and validated before use. Every
+// failure is an OutboundError naming the endpoint the call went to.
 import { GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import type { Clock } from '../schedule/clock.js';
 import type { RequestTimer } from '../metrics/create-target-observer.js';
 import { classifyEcrError } from './classify-ecr-error.js';
-import type { EcrClientFactory } from './create-ecr-client-factory.js';
+import { regionalEcrEndpoint, type EcrClientFactory } from './create-ecr-client-factory.js';
 import type { EcrToken, MintKey } from './ecr-token.js';
 import { parseAuthorizationData } from './parse-authorization-data.js';
 
@@ -24,6 +25,7 @@ export function createTokenMinter(deps: {
   return async (key) => {
     const context = describeMintKey(key);
     const client = deps.clientFor(key);
+    const endpoint = deps.clientFor.endpoint?.(key) ?? regionalEcrEndpoint(key.awsRegion);
     const command = new GetAuthorizationTokenCommand(key.registryId ? { registryIds: [key.registryId] } : {});
     const started = deps.clock.now();
     let status = 'error';
@@ -31,11 +33,11 @@ export function createTokenMinter(deps: {
       // The outer deadline covers the SDK's own retries too.
       const reply = await client.send(command, { abortSignal: AbortSignal.timeout(deps.requestTimeoutMs * 4) });
       status = String(reply.$metadata.httpStatusCode ?? 200);
-      return parseAuthorizationData(reply.authorizationData, context, deps.clock.now());
+      return parseAuthorizationData(reply.authorizationData, { context, endpoint }, deps.clock.now());
     } catch (error) {
       const httpStatus = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
       if (httpStatus) status = String(httpStatus);
-      throw classifyEcrError(error, context);
+      throw classifyEcrError(error, { operation: 'ECR GetAuthorizationToken', context, endpoint });
     } finally {
       deps.observeRequest?.('GetAuthorizationToken', status, (deps.clock.now() - started) / 1000);
     }

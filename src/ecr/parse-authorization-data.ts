@@ -1,7 +1,7 @@
 // Validates one GetAuthorizationToken reply. A reply that would push a broken
 // credential (no data, undecodable token, expired, bad endpoint) is refused
 // here, before anything reaches the secrets API.
-import { RefreshError } from '../errors/refresh-error.js';
+import { OutboundError } from '../errors/outbound-error.js';
 import type { EcrToken } from './ecr-token.js';
 
 interface AuthorizationData {
@@ -14,14 +14,16 @@ const HOST_PATTERN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-
 
 export function parseAuthorizationData(
   data: AuthorizationData[] | undefined,
-  context: string,
+  call: { context: string; endpoint: string },
   now: number,
 ): EcrToken {
   const fail = (what: string, reason: 'bad_response' | 'token_expired' = 'bad_response') =>
-    new RefreshError(`ECR GetAuthorizationToken for ${context} returned ${what}`, {
-      stage: 'mint',
+    new OutboundError(`ECR GetAuthorizationToken ${call.endpoint} for ${call.context} returned ${what}`, {
+      code: 'ERR_OUTBOUND_REPLY',
       reason,
       retryable: true,
+      endpoint: call.endpoint,
+      ...(reason === 'token_expired' && { fix: "set this host's clock right (NTP): ECR's token looks expired from here" }),
     });
 
   const entry = data?.[0];

@@ -26,6 +26,10 @@ export interface FailureFacts {
   retryable: boolean;
   status?: number;
   retryAfterMs?: number;
+  /** scheme://host:port of the remote side tried, when there was one. */
+  endpoint?: string;
+  /** What a person should change, when the failure needs one (shown by --dry-run). */
+  fix?: string;
   cause?: unknown;
 }
 
@@ -34,6 +38,8 @@ export abstract class ClassifiedError extends Error {
   readonly retryable: boolean;
   readonly status?: number;
   readonly retryAfterMs?: number;
+  readonly endpoint?: string;
+  readonly fix?: string;
 
   constructor(message: string, facts: FailureFacts) {
     super(message, { cause: facts.cause });
@@ -41,5 +47,7 @@ export abstract class ClassifiedError extends Error {
     this.retryable = facts.retryable;
     this.status = facts.status;
     this.retryAfterMs = facts.retryAfterMs;
+    this.endpoint = facts.endpoint;
+    this.fix = facts.fix;
   }
 }

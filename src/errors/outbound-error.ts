@@ -5,8 +5,11 @@
 import { ClassifiedError, type FailureFacts } from './classified-error.js';
 import { networkFailureReason } from './network-failure-reason.js';
 
-/** Stable codes: the request was answered with an error status, never got an answer, or got an unusable one. */
-export type OutboundCode = 'ERR_OUTBOUND_STATUS' | 'ERR_OUTBOUND_NETWORK' | 'ERR_OUTBOUND_REPLY';
+/**
+ * Stable codes: the request was answered with an error status, never got an
+ * answer, got an unusable one, or could not be signed (no usable credentials).
+ */
+export type OutboundCode = 'ERR_OUTBOUND_STATUS' | 'ERR_OUTBOUND_NETWORK' | 'ERR_OUTBOUND_REPLY' | 'ERR_OUTBOUND_CREDENTIALS';
 
 export interface OutboundErrorOptions extends FailureFacts {
   code: OutboundCode;
@@ -16,7 +19,7 @@ export interface OutboundErrorOptions extends FailureFacts {
 export class OutboundError extends ClassifiedError {
   override name = 'OutboundError';
   readonly code: OutboundCode;
-  readonly endpoint: string;
+  override readonly endpoint: string;
 
   constructor(message: string, options: OutboundErrorOptions) {
     super(message, options);
@@ -42,6 +45,7 @@ export function networkError(what: string, endpoint: string, cause: unknown): Ou
     reason,
     retryable: true,
     endpoint,
+    fix: `check that ${endpoint} is the right address and is reachable from here (its URL setting, HTTPS_PROXY / NO_PROXY, firewall)`,
     cause,
   });
 }

@@ -27,8 +27,8 @@ export class RefreshError extends ClassifiedError {
 export function toRefreshError(error: unknown, stage: Stage): RefreshError {
   if (error instanceof RefreshError) return error;
   if (error instanceof OutboundError) {
-    const { reason, retryable, status, retryAfterMs } = error;
-    return new RefreshError(error.message, { stage, reason, retryable, status, retryAfterMs, cause: error });
+    const { reason, retryable, status, retryAfterMs, endpoint, fix } = error;
+    return new RefreshError(error.message, { stage, reason, retryable, status, retryAfterMs, endpoint, fix, cause: error });
   }
   return new RefreshError(`unexpected failure: ${(error as Error)?.message ?? String(error)}`, {
     stage,

@@ -14,13 +14,13 @@ export function classifyHttpStatus(options: {
   const { status, what } = options;
   let reason: FailureReason;
   let retryable = false;
-  let hint = '';
+  let fix: string | undefined;
   if (status === 401 || status === 403) {
     reason = 'unauthorized';
-    hint = ' (check PCC_API_KEY: it must be a Pipecat Cloud private API key of the organisation)';
+    fix = 'check PCC_API_KEY: it must be a Pipecat Cloud private API key of the organisation';
   } else if (status === 404) {
     reason = 'not_found';
-    hint = ' (check PCC_API_URL: it should end in /v1)';
+    fix = 'check PCC_API_URL: it should end in /v1';
   } else if (status === 409) {
     [reason, retryable] = ['conflict', true];
   } else if (status === 429) {
@@ -31,13 +31,14 @@ export function classifyHttpStatus(options: {
     reason = 'bad_request';
   }
   const said = options.serverMessage ? `: ${options.serverMessage}` : '';
-  return new OutboundError(`${what} answered HTTP ${status}${said}${hint}`, {
+  return new OutboundError(`${what} answered HTTP ${status}${said}${fix ? ` (${fix})` : ''}`, {
     code: 'ERR_OUTBOUND_STATUS',
     reason,
     retryable,
     status,
     retryAfterMs: options.retryAfterMs,
     endpoint: options.endpoint,
+    fix,
   });
 }
 

@@ -3,6 +3,7 @@
 // resolved shape, and confirms through one readiness watcher whose polls serve
 // every set waiting.
 import type { Clock, Timers } from '../schedule/clock.js';
+import { endpointOf } from '../errors/outbound-error.js';
 import type { Sink, SinkPlan } from '../sink/sink.js';
 import { buildSecretBody, redactSecretBody } from './build-secret-body.js';
 import { createReadinessWatcher } from './create-readiness-watcher.js';
@@ -17,7 +18,7 @@ export interface PipecatPlan extends SinkPlan {
 export function createPipecatSink(deps: { secrets: SecretsClient; clock: Clock; timers: Timers }): Sink<PipecatPlan> {
   const watcher = createReadinessWatcher(deps);
   return {
-    describe: (target) => ({ kind: 'pipecat', name: target.secretSet }),
+    describe: (target) => ({ kind: 'pipecat', name: target.secretSet, endpoint: endpointOf(deps.secrets.setUrl(target.secretSet)) }),
     info: (target) => ({ format: target.format, pccRegion: target.pccRegion }),
     batch() {
       let listing: Promise<SecretSetSummary[]> | undefined;
@@ -32,7 +33,14 @@ export function createPipecatSink(deps: { secrets: SecretsClient; clock: Clock; 
             token,
             body,
             creating: resolved.creating,
-            details: { registry: token.registryHost, format: resolved.format, created: resolved.creating },
+            details: {
+              registry: token.registryHost,
+              format: resolved.format,
+              created: resolved.creating,
+              region: existing?.region ?? resolved.region,
+              ...(existing && { previousStatus: existing.status }),
+            },
+            notes: existing?.status === 'failed' ? [failedNote(existing)] : undefined,
             preview: {
               method: 'PUT',
               url: deps.secrets.setUrl(target.secretSet),
@@ -46,5 +54,15 @@ export function createPipecatSink(deps: { secrets: SecretsClient; clock: Clock; 
       };
     },
     stop: () => watcher.stop(),
+  };
+}
+
+/** A set whose last provisioning failed: a refresh re-sends it, but the cause may still be there. */
+function failedNote(set: SecretSetSummary) {
+  return {
+    code: 'ERR_SET_FAILED',
+    reason: 'provisioning_failed',
+    message: `secret set "${set.name}" reports its last provisioning failed${set.errorMessage ? `: ${set.errorMessage}` : ''}`,
+    fix: 'a refresh sends it again; if it fails again, look at the set in the Pipecat Cloud dashboard',
   };
 }

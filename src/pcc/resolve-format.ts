@@ -15,13 +15,13 @@ export interface PushPlan {
 
 export function resolveFormat(target: TargetConfig, existing: SecretSetSummary | undefined): PushPlan {
   const configured: SecretFormat = target.format;
-  const refuse = (message: string) =>
-    new RefreshError(message, { stage: 'push', reason: 'config', retryable: false });
+  const refuse = (problem: string, fix: string) =>
+    new RefreshError(`${problem}: ${fix}`, { stage: 'push', reason: 'config', retryable: false, fix });
 
   if (existing && target.pccRegion && existing.region && existing.region !== target.pccRegion) {
     throw refuse(
-      `secret set "${target.secretSet}" exists in region "${existing.region}" but PCC_REGION is "${target.pccRegion}": ` +
-        'a set cannot change region; set PCC_REGION to the existing region, or delete the set to re-create it',
+      `secret set "${target.secretSet}" exists in region "${existing.region}" but PCC_REGION is "${target.pccRegion}"`,
+      'a set cannot change region; set PCC_REGION to the existing region, or delete the set to re-create it',
     );
   }
   const existingFormat: ResolvedFormat | undefined = existing
@@ -33,14 +33,14 @@ export function resolveFormat(target: TargetConfig, existing: SecretSetSummary |
 
   if (existingFormat === 'triplet' && format === 'image-pull-secret') {
     throw refuse(
-      `secret set "${target.secretSet}" exists as a regular set and cannot be turned into an image pull secret in place: ` +
-        'set PCC_SECRET_FORMAT=triplet (or auto), or delete the set so it is re-created as an image pull secret',
+      `secret set "${target.secretSet}" exists as a regular set and cannot be turned into an image pull secret in place`,
+      'set PCC_SECRET_FORMAT=triplet (or auto), or delete the set so it is re-created as an image pull secret',
     );
   }
   if (existingFormat === 'image-pull-secret' && format === 'triplet') {
     throw refuse(
-      `secret set "${target.secretSet}" exists as an image pull secret and cannot take the username/password/registry triplet: ` +
-        'set PCC_SECRET_FORMAT=image-pull-secret (or auto), or delete the set to re-create it',
+      `secret set "${target.secretSet}" exists as an image pull secret and cannot take the username/password/registry triplet`,
+      'set PCC_SECRET_FORMAT=image-pull-secret (or auto), or delete the set to re-create it',
     );
   }
   return { format, region: target.pccRegion, creating: !existing };

@@ -40,6 +40,8 @@ export function reportFailure(deps: ReportDeps, entry: TargetEntry, error: Refre
     reason: error.reason,
     retryable: error.retryable,
     status: error.status,
+    // The remote side that failed (scheme://host:port), so the log line says where to look.
+    endpoint: error.endpoint,
     consecutiveFailures: record.consecutiveFailures,
     err: error,
   };

@@ -10,6 +10,8 @@ import type { EcrToken } from '../ecr/ecr-token.js';
 export interface TargetDescription {
   kind: string;
   name: string;
+  /** scheme://host:port the sink talks to for this target, named by --dry-run and in errors. */
+  endpoint?: string;
 }
 
 /** What publishing would send, with every secret value replaced by its length. */
@@ -27,6 +29,12 @@ export interface SinkPlan {
   creating: boolean;
   /** Facts worth a log field on success (e.g. the format written). */
   details: Record<string, unknown>;
+  /**
+   * What the plan found that needs a person although publishing would go
+   * ahead (e.g. the destination reports an earlier failure); --dry-run
+   * reports each as a problem.
+   */
+  notes?: { code: string; reason: string; message: string; fix: string }[];
   preview: PublishPreview;
 }
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { makeFanOutConfig } from '../../bench/make-fan-out-config.js';
+import { readCgroupMemory } from '../../bench/read-cgroup-memory.js';
+import { readProcStats } from '../../bench/read-proc-stats.js';
+import { runTimed } from '../../bench/run-timed.js';
 import { summarize } from '../../bench/summarize.js';
 import { loadConfig } from '../../src/config/load-config.js';
 
@@ -28,5 +31,27 @@ describe('benchmark helpers', () => {
   it('reports the median of an even number of runs as the mean of the middle two', () => {
     expect(summarize([4, 1, 3, 2])).toEqual({ median: 2.5, min: 1, max: 4, runs: 4 });
     expect(summarize([5, 1, 3]).median).toBe(3);
+  });
+
+  it('reads the memory cgroup of a process as a working set no larger than its usage and no smaller than its anonymous memory', () => {
+    const memory = readCgroupMemory(process.pid);
+    expect(memory.usageBytes).toBeGreaterThan(0);
+    expect(memory.workingSetBytes).toBeLessThanOrEqual(memory.usageBytes);
+    expect(memory.workingSetBytes).toBeGreaterThanOrEqual(memory.anonBytes * 0.5);
+    // This process alone holds more than its own resident anonymous pages' worth of memory in the cgroup.
+    expect(memory.usageBytes).toBeGreaterThan(readProcStats(process.pid).rssKb * 1024 * 0.1);
+  });
+
+  it('times a command: 400 ms of computing shows as CPU time, a 400 ms sleep does not', async () => {
+    const env = { PATH: process.env.PATH };
+    // Spins until it has used 400 ms of CPU itself, however loaded the machine is.
+    const spin = 'const c = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }; const end = c() + 400; while (c() < end);';
+    const busy = await runTimed(process.execPath, ['-e', spin], { env });
+    const idle = await runTimed(process.execPath, ['-e', 'setTimeout(() => {}, 400)'], { env });
+    expect(busy.code).toBe(0);
+    expect(busy.cpuMs).toBeGreaterThanOrEqual(400);
+    expect(idle.cpuMs).toBeLessThan(busy.cpuMs - 200);
+    expect(idle.wallMs).toBeGreaterThanOrEqual(400);
+    expect(busy.peakRssKb).toBeGreaterThan(10_000);
   });
 });

@@ -79,10 +79,12 @@ describe('helpText', () => {
     for (const name of read) expect(text, name).toMatch(new RegExp(`\\b${name}\\b`));
   });
 
-  it('lists the exit codes 0, 1 and 2', () => {
+  it('lists the exit codes 0 to 4', () => {
     expect(text).toMatch(/^ +0 +every target pushed and ready/m);
     expect(text).toMatch(/^ +1 +a refresh failed/m);
     expect(text).toMatch(/^ +2 +bad configuration or usage/m);
+    expect(text).toMatch(/^ +3 +could not start/m);
+    expect(text).toMatch(/^ +4 +--dry-run found a problem/m);
   });
 
   it('ends with a newline and keeps lines under 100 columns', () => {

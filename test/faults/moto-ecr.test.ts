@@ -18,7 +18,7 @@ import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../src/create-app.js';
 import { createEcrClientFactory } from '../../src/ecr/create-ecr-client-factory.js';
 import { createTokenMinter } from '../../src/ecr/create-token-minter.js';
-import type { RefreshError } from '../../src/errors/refresh-error.js';
+import type { OutboundError } from '../../src/errors/outbound-error.js';
 import { systemClock, type Clock } from '../../src/schedule/clock.js';
 import type { SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
 import type { BuiltCli } from '../support/create-built-cli.js';
@@ -80,7 +80,7 @@ afterAll(async () => {
 
 describe('minting from moto with the product minter', () => {
   const mint = (clock: Clock) =>
-    createTokenMinter({ clientFor: createEcrClientFactory({ requestTimeoutMs: 5_000 }), clock, requestTimeoutMs: 5_000 });
+    createTokenMinter({ clientFor: createEcrClientFactory({ requestTimeoutMs: 5_000, endpointUrl: motoUrl }), clock, requestTimeoutMs: 5_000 });
 
   it("decodes moto's token and proxy endpoint for the caller's own registry", async () => {
     const token = await mint(clockBeforeMotoExpiry())({ awsRegion: 'us-east-1' });
@@ -100,8 +100,8 @@ describe('minting from moto with the product minter', () => {
   });
 
   it("refuses moto's already-expired token with the real clock (token_expired)", async () => {
-    const error = (await mint(systemClock)({ awsRegion: 'us-east-1' }).catch((e: unknown) => e)) as RefreshError;
-    expect(error).toMatchObject({ stage: 'mint', reason: 'token_expired', retryable: true });
+    const error = (await mint(systemClock)({ awsRegion: 'us-east-1' }).catch((e: unknown) => e)) as OutboundError;
+    expect(error).toMatchObject({ code: 'ERR_OUTBOUND_REPLY', reason: 'token_expired', retryable: true, endpoint: motoUrl });
     expect(error.message).toContain('expired at 2015-01-01T00:00:00.000Z');
   });
 });

@@ -128,11 +128,13 @@ describe('refresh over HTTP', () => {
 
   it('dry run mints and lists but writes nothing, and prints no secret', async () => {
     const { instance, lines } = app([makeTarget({ secretSet: 'dry-set', pccRegion: 'us-west' })]);
-    const requests = await instance.dryRun();
+    const { ok, requests, problems } = await instance.dryRun();
+    expect({ ok, problems }).toEqual({ ok: true, problems: [] });
     expect(api.requests.map((r) => r.method)).toEqual(['GET']);
     expect(api.getSet('dry-set')).toBeUndefined();
     expect(requests).toEqual([
       {
+        target: 'dry-set',
         method: 'PUT',
         url: `${api.url}/secrets/dry-set`,
         headers: { authorization: 'Bearer [REDACTED]', 'content-type': 'application/json' },

@@ -1,4 +1,5 @@
-// The real function, bundled as it is deployed (dist/aws-lambda/index.mjs),
+// The real function, bundled and packaged as it is deployed (index.mjs alone
+// in a folder outside the repository),
 // inside the AWS Lambda Runtime Interface Emulator with the Node Runtime
 // Interface Client, invoked over the emulator's HTTP API. Around it: the ECR
 // and secrets-API stand-ins, and moto as Secrets Manager and SSM, holding the
@@ -9,7 +10,7 @@
 // moto_server and Node 24 from scripts/install-test-tools and
 // scripts/install-node-runtimes (all run by scripts/test).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateSecretCommand, DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -20,7 +21,8 @@ import { startSecretsApiStandIn, type SecretsApiStandIn } from '../../stand-ins/
 import { createProcessTracker } from '../support/create-process-tracker.js';
 import { ROOT } from '../support/ensure-built.js';
 import { findSecretLeaks } from '../support/find-secret-leaks.js';
-import { LAMBDA_CODE_DIR, startLambdaEmulator, type LambdaEmulator } from './support/start-lambda-emulator.js';
+import { packageFunction } from './support/package-function.js';
+import { startLambdaEmulator, type LambdaEmulator } from './support/start-lambda-emulator.js';
 import { startMoto } from '../support/start-moto.js';
 import { emfLines } from './support/emf-lines.js';
 
@@ -32,6 +34,7 @@ let ecr: EcrStandIn;
 let api: SecretsApiStandIn;
 let motoUrl: string;
 let secretArn: string;
+let codeDir: string;
 const emulators: LambdaEmulator[] = [];
 
 function functionEnv(extra: Record<string, string>): Record<string, string> {
@@ -55,14 +58,13 @@ function functionEnv(extra: Record<string, string>): Record<string, string> {
 }
 
 async function emulator(extra: Record<string, string>, timeoutSeconds?: number, node?: string) {
-  const started = await startLambdaEmulator({ tracker, env: functionEnv(extra), timeoutSeconds, node });
+  const started = await startLambdaEmulator({ tracker, codeDir, env: functionEnv(extra), timeoutSeconds, node });
   emulators.push(started);
   return started;
 }
 
 beforeAll(async () => {
-  const bundled = spawnSync(process.execPath, ['scripts/bundle-lambda.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  if (bundled.status !== 0) throw new Error(`bundling the function failed: ${bundled.stderr}`);
+  codeDir = await packageFunction(join(home, 'task'));
   [ecr, api] = await Promise.all([startEcrStandIn(), startSecretsApiStandIn({ apiKey: API_KEY, provisioningDelayMs: 100 })]);
   motoUrl = (await startMoto(tracker, home)).url;
   const aws = { region: 'us-east-1', endpoint: motoUrl, credentials };
@@ -215,11 +217,16 @@ describe('the function in the Lambda Runtime Interface Emulator', () => {
     expect(result.durationMs).toBeLessThan(5_000);
   }, 60_000);
 
+  it('is deployed as index.mjs and its licence notices, with no source map', () => {
+    expect(readdirSync(codeDir).sort()).toEqual(['index.mjs', 'lambda.js.LEGAL.txt']);
+    expect(readFileSync(join(codeDir, 'index.mjs'), 'utf8')).not.toMatch(/sourceMappingURL/);
+  });
+
   it('is what package.json exports as ./lambda, with `handler` exported', () => {
     const probe = "const m = await import('ecr-token-refresher/lambda'); console.log(import.meta.resolve('ecr-token-refresher/lambda'), typeof m.handler)";
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, AWS_REGION: 'us-east-1' } });
     expect(result.stderr).toBe('');
-    expect(result.stdout.trim()).toBe(`file://${join(LAMBDA_CODE_DIR, 'index.mjs')} function`);
+    expect(result.stdout.trim()).toBe(`file://${join(ROOT, 'dist', 'lambda.js')} function`);
   });
 
   it('leaves no key or token in anything the emulator, the runtime client or the function printed', () => {

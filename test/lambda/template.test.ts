@@ -105,7 +105,7 @@ describe('the Lambda template', () => {
     expect(fn).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler', Role: '<FunctionRole.Arn>' });
     expect(resolve(dirname(TEMPLATE), fn.Code)).toBe(join(ROOT, 'dist', 'aws-lambda'));
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, string> };
-    expect(join(ROOT, pkg.exports['./lambda']!)).toBe(join(ROOT, 'dist', 'aws-lambda', 'index.mjs'));
+    expect(join(ROOT, pkg.exports['./lambda']!)).toBe(join(ROOT, 'dist', 'lambda.js'));
     expect(fn.LoggingConfig).toEqual({ LogGroup: '<Ref LogGroup>', LogFormat: 'Text' });
     expect(resources.LogGroup!.Properties.RetentionInDays).toBe('30');
     expect(Object.keys(fn.Environment.Variables).sort()).toEqual([

@@ -1,4 +1,4 @@
-// Makes sure dist/cli.js is built from the current sources, so end-to-end
+// Makes sure dist/cli.js (the one-file bundle) is built from the current sources, so end-to-end
 // tests run the program exactly as users do (`node dist/cli.js`). Rebuilds
 // only when a file under src/ (or the package/tsconfig files) is newer than
 // the build; a lock directory keeps parallel test files from building at once.
@@ -26,7 +26,7 @@ function isStale(): boolean {
   } catch {
     return true;
   }
-  const sources = ['src', 'package.json', 'tsconfig.json', 'tsconfig.build.json'].map((p) => newestMtime(join(ROOT, p)));
+  const sources = ['src', 'package.json', 'tsconfig.json', join('scripts', 'bundle.mjs')].map((p) => newestMtime(join(ROOT, p)));
   return Math.max(...sources) > built;
 }
 
@@ -60,8 +60,7 @@ export async function ensureBuilt(timeoutMs = 120_000): Promise<string> {
   if (!isStale()) return CLI;
   return withLock(() => {
     if (!isStale()) return CLI;
-    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
+    const result = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs')], {
       cwd: ROOT,
       encoding: 'utf8',
       timeout: timeoutMs,

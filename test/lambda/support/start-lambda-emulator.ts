@@ -1,7 +1,8 @@
 // Runs the bundled function the way Lambda does, on this machine: the AWS
 // Lambda Runtime Interface Emulator (aws-lambda-rie) starts Node with the
 // Runtime Interface Client (aws-lambda-ric), which loads index.handler from
-// dist/aws-lambda/ and polls the emulator's Runtime API; a test invokes the
+// the function's code folder (see package-function.ts) and polls the
+// emulator's Runtime API; a test invokes the
 // function over the emulator's HTTP API on 127.0.0.1. Both addresses are free
 // ports, so emulators of parallel test files do not collide.
 import { existsSync, realpathSync } from 'node:fs';
@@ -11,8 +12,6 @@ import { ROOT } from '../../support/ensure-built.js';
 import type { ProcessTracker, TrackedProcess } from '../../support/create-process-tracker.js';
 import { freePort } from '../../support/free-port.js';
 import { waitFor } from '../../support/wait-for.js';
-
-export const LAMBDA_CODE_DIR = join(ROOT, 'dist', 'aws-lambda');
 
 export interface Invocation {
   /** The function's result, or the error report ({ errorType, errorMessage }). */
@@ -37,6 +36,8 @@ export function lambdaNode(): string {
 
 export async function startLambdaEmulator(options: {
   tracker: ProcessTracker;
+  /** The function's code folder, from packageFunction(). */
+  codeDir: string;
   env: Record<string, string>;
   timeoutSeconds?: number;
   /** The Node binary the runtime client runs on; Node 24, the function's runtime, by default. */
@@ -52,10 +53,10 @@ export async function startLambdaEmulator(options: {
     rie,
     ['--runtime-interface-emulator-address', `127.0.0.1:${apiPort}`, '--runtime-api-address', `127.0.0.1:${runtimePort}`, node, ric, 'index.handler'],
     {
-      cwd: LAMBDA_CODE_DIR,
+      cwd: options.codeDir,
       env: {
         PATH: `${dirname(node)}:${process.env.PATH ?? ''}`,
-        LAMBDA_TASK_ROOT: LAMBDA_CODE_DIR,
+        LAMBDA_TASK_ROOT: options.codeDir,
         AWS_LAMBDA_FUNCTION_TIMEOUT: String(options.timeoutSeconds ?? 60),
         AWS_LAMBDA_FUNCTION_NAME: 'ecr-token-refresher',
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',

@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# Container tooling for the image tests and the benchmark: podman, buildah and runc from Debian,
+# and two local base images, since no image registry can be pulled from:
+#   localhost/ecr-token-refresher/node-build:<node>   Debian bookworm minbase + node + npm, for the
+#                                                     Dockerfile's build stage (BUILD_IMAGE)
+#   localhost/ecr-token-refresher/node-distroless:<node>  node, the libraries it links, CA certificates
+#                                                     and /tmp; no shell, no package manager, no npm
+#                                                     (RUNTIME_IMAGE, laid out like
+#                                                     gcr.io/distroless/nodejs24-debian12: /nodejs/bin/node)
+# Node comes from the npm registry's node-linux-<arch> package (the official binary). Also writes
+# $TOOLS/containers/containers.conf (host networking, runc), which every podman call here and in
+# the tests uses through CONTAINERS_CONF.
+# Contract: run from the repository root with TOOLS and BIN set; idempotent; one stdout line per
+# tool; the noisy output goes to $TOOLS/logs/container.log and is shown only on failure.
+set -euo pipefail
+
+: "${TOOLS:?TOOLS must be the absolute path of .tools}"
+: "${BIN:?BIN must be the absolute path of .tools/bin}"
+NODE_VERSION=24.21.0
+NPM_VERSION=11.6.2
+SUITE=bookworm
+MIRROR=http://deb.debian.org/debian
+DEBIAN_PACKAGES=(podman buildah runc debootstrap uidmap)
+DIR=$TOOLS/containers
+LOG=$TOOLS/logs/container.log
+BUILD_IMAGE=localhost/ecr-token-refresher/node-build:$NODE_VERSION
+RUNTIME_IMAGE=localhost/ecr-token-refresher/node-distroless:$NODE_VERSION
+mkdir -p "$DIR" "$BIN" "$(dirname "$LOG")"
+: >"$LOG"
+
+fail() {
+  echo "container.sh: $*" >&2
+  echo "--- $LOG ---" >&2
+  tail -n 60 "$LOG" >&2
+  exit 1
+}
+quiet() { "$@" >>"$LOG" 2>&1; }
+now() { date +%s; }
+
+case "$(uname -m)" in
+  x86_64) node_arch=x64 ;;
+  aarch64 | arm64) node_arch=arm64 ;;
+  *) fail "unsupported architecture $(uname -m)" ;;
+esac
+
+# --- Debian packages --------------------------------------------------------------------------
+start=$(now)
+if command -v podman >/dev/null && command -v buildah >/dev/null && command -v runc >/dev/null &&
+  command -v debootstrap >/dev/null; then
+  echo "podman $(podman --version | awk '{print $3}'): already there"
+else
+  [ "$(id -u)" -eq 0 ] || fail "need root to apt-get install ${DEBIAN_PACKAGES[*]}"
+  quiet env DEBIAN_FRONTEND=noninteractive apt-get update -q || fail "apt-get update failed"
+  quiet env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${DEBIAN_PACKAGES[@]}" ||
+    fail "apt-get install ${DEBIAN_PACKAGES[*]} failed"
+  echo "podman $(podman --version | awk '{print $3}'): installed in $(($(now) - start))s"
+fi
+
+# Podman's default bridge network uses a private address range that this project never touches:
+# every container shares the host's network and talks to 127.0.0.1 only.
+cat >"$DIR/containers.conf" <<'EOF'
+[containers]
+default_ulimits=["nofile=1024:1024","nproc=4096:4096"]
+netns="host"
+[engine]
+runtime="runc"
+EOF
+export CONTAINERS_CONF=$DIR/containers.conf
+has_image() { podman image exists "$1" 2>/dev/null; }
+
+# --- Debian rootfs the base images are cut from ---------------------------------------------------
+rootfs=$DIR/rootfs-$SUITE
+if ! has_image "$BUILD_IMAGE" || ! has_image "$RUNTIME_IMAGE"; then
+  if [ ! -f "$rootfs/.complete" ]; then
+    start=$(now)
+    rm -rf "$rootfs"
+    quiet debootstrap --variant=minbase --include=ca-certificates "$SUITE" "$rootfs" "$MIRROR" ||
+      fail "debootstrap $SUITE from $MIRROR failed"
+    touch "$rootfs/.complete"
+    echo "debian-rootfs $SUITE: installed in $(($(now) - start))s"
+  fi
+
+  # Node and npm from the npm registry.
+  pkgs=$DIR/packages
+  mkdir -p "$pkgs"
+  fetch_package() { # $1 = package@version, $2 = directory it is unpacked into
+    [ -d "$2" ] && return 0
+    local work
+    work=$(mktemp -d)
+    (cd "$work" && quiet npm pack --silent "$1" && tar xzf ./*.tgz) || fail "npm pack $1 failed"
+    mv "$work/package" "$2"
+    rm -rf "$work"
+  }
+  fetch_package "node-linux-$node_arch@$NODE_VERSION" "$pkgs/node-$NODE_VERSION"
+  fetch_package "npm@$NPM_VERSION" "$pkgs/npm-$NPM_VERSION"
+  node_bin=$pkgs/node-$NODE_VERSION/bin/node
+  [ -x "$node_bin" ] || fail "node-linux-$node_arch@$NODE_VERSION holds no bin/node"
+fi
+
+# --- build image: Debian + node + npm ---------------------------------------------------------------
+if has_image "$BUILD_IMAGE"; then
+  echo "node-build-image $NODE_VERSION: already there"
+else
+  start=$(now)
+  has_image "localhost/ecr-token-refresher/debian:$SUITE" ||
+    { tar -C "$rootfs" --exclude=./.complete -c . | quiet podman import - "localhost/ecr-token-refresher/debian:$SUITE"; } ||
+    fail "podman import of the $SUITE rootfs failed"
+  ctx=$(mktemp -d)
+  cp "$node_bin" "$ctx/node"
+  cp -R "$pkgs/npm-$NPM_VERSION" "$ctx/npm"
+  cat >"$ctx/Containerfile" <<EOF
+FROM localhost/ecr-token-refresher/debian:$SUITE
+COPY node /usr/local/bin/node
+COPY npm /usr/local/lib/node_modules/npm
+RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
+ && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx \
+ && node --version && npm --version
+EOF
+  quiet podman build --network host -t "$BUILD_IMAGE" "$ctx" || { rm -rf "$ctx"; fail "building $BUILD_IMAGE failed"; }
+  rm -rf "$ctx"
+  echo "node-build-image $NODE_VERSION: installed in $(($(now) - start))s"
+fi
+
+# --- runtime image: node, its libraries, CA certificates; nothing else ------------------------------
+if has_image "$RUNTIME_IMAGE"; then
+  echo "node-distroless-image $NODE_VERSION: already there"
+else
+  start=$(now)
+  root=$(mktemp -d)
+  mkdir -p "$root/nodejs/bin" "$root/etc/ssl/certs" "$root/tmp" "$root/usr/lib" "$root/usr/lib64"
+  chmod 1777 "$root/tmp"
+  # usrmerge, as in Debian: /lib and /lib64 point into /usr.
+  ln -s usr/lib "$root/lib"
+  ln -s usr/lib64 "$root/lib64"
+  cp "$node_bin" "$root/nodejs/bin/node"
+  # The shared libraries node links, taken from the rootfs (not this machine), resolved by the
+  # rootfs's own loader.
+  cp "$node_bin" "$rootfs/tmp/node"
+  libs=$(chroot "$rootfs" /usr/bin/ldd /tmp/node 2>>"$LOG" | awk '/=> \//{print $3} /^[[:space:]]*\/lib/{print $1}') ||
+    fail "ldd of node in the rootfs failed"
+  rm -f "$rootfs/tmp/node"
+  [ -n "$libs" ] || fail "ldd found no libraries for node"
+  for lib in $libs; do
+    dest=$root/usr${lib#/usr}
+    mkdir -p "$(dirname "$dest")"
+    cp -L "$rootfs$lib" "$dest" || fail "cannot copy $lib from the rootfs"
+  done
+  cp -L "$rootfs/etc/ssl/certs/ca-certificates.crt" "$root/etc/ssl/certs/"
+  cp -L "$rootfs/etc/os-release" "$root/etc/os-release"
+  printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' >"$root/etc/passwd"
+  printf 'root:x:0:\nnonroot:x:65532:\n' >"$root/etc/group"
+  tar -C "$root" --numeric-owner --owner=0 --group=0 -c . |
+    quiet podman import --change 'ENTRYPOINT ["/nodejs/bin/node"]' --change 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt' - "$RUNTIME_IMAGE" ||
+    { rm -rf "$root"; fail "podman import of $RUNTIME_IMAGE failed"; }
+  rm -rf "$root"
+  echo "node-distroless-image $NODE_VERSION: installed in $(($(now) - start))s"
+fi

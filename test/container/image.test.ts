@@ -1,0 +1,121 @@
+// Builds the image from the project's Dockerfile with podman (host networking, local bases) and
+// runs it the way a cluster does: read-only root filesystem, no capabilities, uid 10001, against
+// the stand-ins on 127.0.0.1. When podman cannot run here the tests fail and say why.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEcrStandIn, type EcrStandIn } from '../../stand-ins/ecr-stand-in.js';
+import { startSecretsApiStandIn, type SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
+import { freePort } from '../support/free-port.js';
+import { waitFor } from '../support/wait-for.js';
+import { buildImage, imageFiles, imageFootprint } from './support/build-image.js';
+import { podman, podmanOk } from './support/podman.js';
+
+const TAG = 'localhost/ecr-token-refresher:test';
+const HARDENED = ['--read-only', '--cap-drop=ALL', '--user', '10001:10001', '--network', 'host', '--security-opt', 'no-new-privileges'];
+
+let ecr: EcrStandIn;
+let api: SecretsApiStandIn;
+let buildError: unknown;
+
+beforeAll(async () => {
+  [ecr, api] = await Promise.all([startEcrStandIn(), startSecretsApiStandIn()]);
+  // A build failure is reported by every test below rather than as a hook error without context.
+  await buildImage(TAG).catch((error: unknown) => (buildError = error));
+}, 660_000);
+
+afterAll(async () => {
+  await Promise.all([ecr?.close(), api?.close()]);
+});
+
+function built() {
+  if (buildError) throw buildError;
+}
+
+/** Settings as `-e NAME` flags and podman's own environment: no value appears in any argument. */
+function settings(extra: Record<string, string> = {}) {
+  const env: Record<string, string> = {
+    AWS_ENDPOINT_URL_ECR: ecr.url,
+    AWS_ACCESS_KEY_ID: 'AKIAIMAGETESTEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'image-test-secret-access-key',
+    AWS_REGION: 'us-east-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    PCC_API_URL: api.url,
+    PCC_API_KEY: api.apiKey,
+    METRICS_HOST: '127.0.0.1',
+    ...extra,
+  };
+  return { flags: Object.keys(env).flatMap((name) => ['-e', name]), env };
+}
+
+describe('the image built from the Dockerfile', () => {
+  it('carries node, the bundle and nothing to install or run other programs with', async () => {
+    built();
+    const files = await imageFiles(TAG);
+    expect(files).toContain('nodejs/bin/node');
+    expect(files).toContain('app/dist/cli.js');
+    const forbidden = files.filter((f) => /(^|\/)(node_modules|npm|npx|sh|bash|dash|apt|apt-get|dpkg|busybox)(\/|$)/.test(f));
+    expect(forbidden).toEqual([]);
+    const footprint = await imageFootprint(TAG);
+    // Recorded with the run; npm run bench prints the same figures in its table.
+    console.info(
+      `image ${TAG}: ${(footprint.sizeBytes / 1e6).toFixed(1)} MB, base ${(footprint.baseBytes / 1e6).toFixed(1)} MB, ` +
+        `own layers ${(footprint.ownLayersBytes / 1e6).toFixed(2)} MB`,
+    );
+    expect(footprint.ownLayersBytes).toBeGreaterThan(0);
+  });
+
+  it('--once fills the secret set, sees it ready and exits 0, read-only, without capabilities, as uid 10001', async () => {
+    built();
+    const { flags, env } = settings({ PCC_SECRET_SET: 'image-once', METRICS_PORT: '0' });
+    const run = await podman(['run', '--rm', ...HARDENED, ...flags, TAG, '--once'], { env });
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+    const set = api.getSet('image-once');
+    expect(set?.status).toBe('ready');
+    const token = ecr.issued.at(-1)!;
+    expect(set?.secretValue).toBe(token.authorizationToken);
+    expect(run.stdout).toMatch(/"msg":"one-shot run finished"/);
+    for (const secret of [token.password, api.apiKey, env.AWS_SECRET_ACCESS_KEY!]) expect(run.stdout + run.stderr).not.toContain(secret);
+  });
+
+  describe('as a daemon', () => {
+    let name: string;
+    let port: number;
+
+    beforeAll(async () => {
+      if (buildError) return;
+      port = await freePort();
+      name = `ecr-token-refresher-test-${process.pid}`;
+      const { flags, env } = settings({ PCC_SECRET_SET: 'image-daemon', METRICS_PORT: String(port) });
+      await podmanOk(['run', '--detach', '--name', name, ...HARDENED, ...flags, TAG], { env });
+    }, 60_000);
+
+    afterAll(async () => {
+      if (name) await podman(['rm', '--force', '--time', '0', name]);
+    });
+
+    it('serves /healthz and /metrics on the metrics port and refreshes the set', async () => {
+      built();
+      await waitFor(() => api.getSet('image-daemon')?.status === 'ready', { what: 'the daemon to fill image-daemon', timeoutMs: 30_000 });
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(health.status).toBe(200);
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(metrics).toMatch(/^ecr_token_refresher_\w+/m);
+      expect(metrics).not.toContain(ecr.issued.at(-1)!.password);
+    });
+
+    it('passes its own health check (exec form, no shell)', async () => {
+      built();
+      const check = await podman(['healthcheck', 'run', name]);
+      expect(check.code, check.stdout + check.stderr).toBe(0);
+    });
+
+    it('drains on SIGTERM and exits 0', async () => {
+      built();
+      await podmanOk(['kill', '--signal', 'TERM', name]);
+      const code = (await podmanOk(['wait', name], { timeoutMs: 60_000 })).trim();
+      expect(code).toBe('0');
+      const logs = await podmanOk(['logs', name]);
+      expect(logs).toMatch(/"signal":"SIGTERM".*"msg":"stopping: finishing the refresh in flight"/);
+      expect(logs).toMatch(/"drained":true.*"msg":"stopped"/);
+    }, 70_000);
+  });
+});
