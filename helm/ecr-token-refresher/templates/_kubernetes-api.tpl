@@ -56,3 +56,10 @@ derived from these helpers so the three cannot disagree. */}}
       fieldPath: metadata.namespace
 {{- end }}
 {{- end }}
+
+{{/* A Pipecat Cloud key is needed only when some target is a Pipecat Cloud secret set. */}}
+{{- define "ecr-token-refresher.needsPipecatKey" -}}
+{{- range $t := fromYamlArray (include "ecr-token-refresher.targets" .) }}
+{{- if not $t.kubernetesSecret }}true{{ break }}{{ end }}
+{{- end }}
+{{- end }}

@@ -8,7 +8,9 @@ Call with a dict:
 {{- define "ecr-token-refresher.podTemplate" -}}
 {{- $root := .root }}
 {{- $v := $root.Values }}
-{{- $apiKeySecret := include "ecr-token-refresher.apiKeySecretName" $root -}}
+{{- $needsKey := include "ecr-token-refresher.needsPipecatKey" $root -}}
+{{- $apiKeySecret := "" -}}
+{{- if $needsKey }}{{ $apiKeySecret = include "ecr-token-refresher.apiKeySecretName" $root }}{{ end -}}
 metadata:
   labels:
     {{- include "ecr-token-refresher.selectorLabels" $root | nindent 4 }}
@@ -54,8 +56,10 @@ spec:
         - --once
         {{- end }}
       env:
+        {{- if $needsKey }}
         - name: PCC_API_KEY_FILE
           value: {{ include "ecr-token-refresher.apiKeyDir" $root }}/api-key
+        {{- end }}
         {{- with $v.aws.region }}
         - name: AWS_REGION
           value: {{ . | quote }}
@@ -126,15 +130,18 @@ spec:
         - name: config
           mountPath: {{ include "ecr-token-refresher.configDir" $root }}
           readOnly: true
+        {{- if $needsKey }}
         - name: pipecat-api-key
           mountPath: {{ include "ecr-token-refresher.apiKeyDir" $root }}
           readOnly: true
+        {{- end }}
         - name: tmp
           mountPath: /tmp
   volumes:
     - name: config
       configMap:
         name: {{ include "ecr-token-refresher.fullname" $root }}
+    {{- if $needsKey }}
     - name: pipecat-api-key
       secret:
         secretName: {{ $apiKeySecret }}
@@ -142,6 +149,7 @@ spec:
         items:
           - key: {{ include "ecr-token-refresher.apiKeySecretKey" $root }}
             path: api-key
+    {{- end }}
     - name: tmp
       emptyDir: {{ if $v.tmpSizeLimit }}{{ dict "sizeLimit" $v.tmpSizeLimit | toJson }}{{ else }}{}{{ end }}
   {{- with $v.nodeSelector }}
