@@ -37,38 +37,32 @@ export function findJsonError(text: string): { offset: number; expected: string 
     if (!match) fail('a value');
     i += match![0].length;
   };
+  // An object or an array: items separated by `,` up to the closing bracket.
+  const list = (close: '}' | ']', item: () => void) => {
+    i++;
+    space();
+    if (text[i] === close) return void i++;
+    for (;;) {
+      item();
+      space();
+      if (text[i] === ',') i++;
+      else if (text[i] === close) return void i++;
+      else fail(`\`,\` or \`${close}\``);
+    }
+  };
+  const member = () => {
+    space();
+    string();
+    space();
+    if (text[i] !== ':') fail('`:` after the key');
+    i++;
+    value();
+  };
   const value = (): void => {
     space();
     const ch = text[i];
-    if (ch === '{') {
-      i++;
-      space();
-      if (text[i] === '}') return void i++;
-      for (;;) {
-        space();
-        string();
-        space();
-        if (text[i] !== ':') fail('`:` after the key');
-        i++;
-        value();
-        space();
-        if (text[i] === ',') i++;
-        else if (text[i] === '}') return void i++;
-        else fail('`,` or `}`');
-      }
-    }
-    if (ch === '[') {
-      i++;
-      space();
-      if (text[i] === ']') return void i++;
-      for (;;) {
-        value();
-        space();
-        if (text[i] === ',') i++;
-        else if (text[i] === ']') return void i++;
-        else fail('`,` or `]`');
-      }
-    }
+    if (ch === '{') return list('}', member);
+    if (ch === '[') return list(']', value);
     if (ch === '"') return string();
     if (ch === 't') return literal('true');
     if (ch === 'f') return literal('false');

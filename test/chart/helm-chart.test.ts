@@ -6,12 +6,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { findTool } from '../support/find-tool.js';
+import { ROOT } from '../support/root.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHART = join(ROOT, 'helm', 'ecr-token-refresher');
 const CI_VALUES = readdirSync(join(CHART, 'ci'))
   .filter((name) => name.endsWith('-values.yaml'))

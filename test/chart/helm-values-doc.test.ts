@@ -2,13 +2,12 @@
 // this keeps the two in step and every value documented.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { withCurrentValuesTable } from '../../scripts/render-helm-values-doc.js';
 import { documentedValues, valuesTable } from './support/values-table.js';
+import { ROOT } from '../support/root.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const valuesYaml = readFileSync(join(ROOT, 'helm', 'ecr-token-refresher', 'values.yaml'), 'utf8');
 const doc = readFileSync(join(ROOT, 'docs', 'helm-values.md'), 'utf8');
 

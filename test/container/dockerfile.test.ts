@@ -6,11 +6,10 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { findTool } from '../support/find-tool.js';
+import { ROOT } from '../support/root.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DOCKERFILE = join(ROOT, 'Dockerfile');
 
 interface Instruction {

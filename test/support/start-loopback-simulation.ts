@@ -25,6 +25,7 @@ import type { Outage } from './plan-outages.js';
 import type { SimulatedFault } from './simulated-faults.js';
 import { seededRandom } from './seeded-random.js';
 import { trackInFlight } from './track-in-flight.js';
+import { hasSeries, metricValue } from './metric-value.js';
 
 export interface CycleRecord {
   /** Simulated epoch ms when the cycle started and finished. */
@@ -173,8 +174,7 @@ export async function startLoopbackSimulation(options: {
     },
     refresher,
     async metricValue(name, labels = {}) {
-      const values = (await metrics.registry.getSingleMetric(name)?.get())?.values ?? [];
-      return values.find((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val))?.value;
+      return (await hasSeries(metrics.registry, name, labels)) ? metricValue(metrics.registry, name, labels) : undefined;
     },
     get ticks() {
       return scheduler.ticks;

@@ -5,11 +5,10 @@
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCommand } from '../support/kube/run-command.js';
+import { ROOT } from '../support/root.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TOOL_LINE = /^[\w.+-]+ v?[\w.+~:-]+: (already there|installed in \d+s)$/;
 const ANSI = /\u001b\[/;
 
