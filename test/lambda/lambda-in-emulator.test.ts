@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEcrStandIn, type EcrStandIn } from '../../stand-ins/ecr-stand-in.js';
 import { startSecretsApiStandIn, type SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
 import { createProcessTracker } from '../support/create-process-tracker.js';
-import { ROOT } from '../support/ensure-built.js';
+import { ROOT } from '../support/root.js';
 import { findSecretLeaks } from '../support/find-secret-leaks.js';
 import { packageFunction } from './support/package-function.js';
 import { startLambdaEmulator, type LambdaEmulator } from './support/start-lambda-emulator.js';

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { EMF_METRICS, EMF_NAMESPACE } from '../../src/lambda/create-emf-writer.js';
 import { loadLambdaConfig } from '../../src/lambda/load-lambda-config.js';
 import { findTool } from '../support/find-tool.js';
-import { ROOT } from '../support/ensure-built.js';
+import { ROOT } from '../support/root.js';
 import { createResolver, readTemplate } from './support/resolve-template.js';
 
 const TEMPLATE = join(ROOT, 'deploy', 'aws-lambda', 'template.yaml');

@@ -3,7 +3,8 @@
 // it), made from the current build by scripts/package-lambda.mjs.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ensureBuilt, ROOT } from '../../support/ensure-built.js';
+import { ensureBuilt } from '../../support/ensure-built.js';
+import { ROOT } from '../../support/root.js';
 
 export async function packageFunction(folder: string): Promise<string> {
   await ensureBuilt();

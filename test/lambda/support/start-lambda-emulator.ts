@@ -8,7 +8,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { findTool } from '../../support/find-tool.js';
-import { ROOT } from '../../support/ensure-built.js';
+import { ROOT } from '../../support/root.js';
 import type { ProcessTracker, TrackedProcess } from '../../support/create-process-tracker.js';
 import { freePort } from '../../support/free-port.js';
 import { waitFor } from '../../support/wait-for.js';
