@@ -14,6 +14,7 @@ import { benchColdStart } from './bench-cold-start.js';
 import { refresherEnv, shellEnv, type Endpoints } from './bench-env.js';
 import { benchFanOut } from './bench-fan-out.js';
 import { benchIdle } from './bench-idle.js';
+import { benchLambda, lambdaRows } from './bench-lambda.js';
 import { benchContainerIdle, benchImage } from './bench-image.js';
 import { benchOnce, benchOnceCliOnly } from './bench-once.js';
 import { benchV8Flags } from './bench-v8-flags.js';
@@ -154,6 +155,8 @@ async function main() {
       ['Fan-out peak RSS: shipped vs. without `--liftoff-only`', `${spread(flags.shipped.peakRssKb, mib)} vs. ${spread(flags.withoutFlags.peakRssKb, mib)}`, '', ''],
       ['Fan-out CPU time, peak RSS under the image\'s `--max-semi-space-size=1`', `${spread(flags.smallSemiSpace.cpuMs, cpu)}, ${spread(flags.smallSemiSpace.peakRssKb, mib)}`, '', ''],
     );
+    log(`AWS Lambda: the function in the Runtime Interface Emulator, ${RUNS} cold and warm invocations...`);
+    rows.push(...lambdaRows(await benchLambda({ runs: RUNS })));
   } finally {
     await Promise.all([ecr, api, fanApi, instantApi, box.ecr, box.api].map((server) => server.close()));
     rmSync(home, { recursive: true, force: true });

@@ -16,6 +16,9 @@ import { fileURLToPath } from 'node:url';
 /** Output name (dist/<name>.js) → source. Add an entry point here and nowhere else. */
 export const ENTRY_POINTS = {
   cli: 'src/cli.ts',
+  // The AWS Lambda handler (package.json exports it as "./lambda"); scripts/package-lambda.mjs
+  // makes the function's code folder from it.
+  lambda: 'src/lambda/handler.ts',
 };
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));

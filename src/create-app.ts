@@ -17,7 +17,7 @@ import { startMetricsServer, type MetricsServer } from './metrics/start-metrics-
 import { createPipecatSink } from './pcc/create-pipecat-sink.js';
 import { createSecretsClient } from './pcc/create-secrets-client.js';
 import { createDaemonDriver, type DaemonDriver } from './drivers/create-daemon-driver.js';
-import { createOneShotDriver, type OneShotDriver } from './drivers/create-one-shot-driver.js';
+import { createOneShotDriver, type OneShotDriver, type OneShotOptions } from './drivers/create-one-shot-driver.js';
 import type { EngineDeps, TargetOutcome } from './refresh/create-engine.js';
 import type { PreflightReport } from './preflight/preflight-report.js';
 import { runPreflight } from './preflight/run-preflight.js';
@@ -149,7 +149,7 @@ export function createApp(options: AppOptions) {
   // One driver per process: the daemon, or a one-shot run. Built on first use.
   let driver: DaemonDriver | LeaderElectedDriver | OneShotDriver | undefined;
   const daemon = () => (driver ??= createDaemon(engineDeps, options, clients.kube, metrics)) as DaemonDriver | LeaderElectedDriver;
-  const oneShot = () => (driver ??= createOneShotDriver(engineDeps)) as OneShotDriver;
+  const oneShot = (run?: OneShotOptions) => (driver ??= createOneShotDriver(engineDeps, run)) as OneShotDriver;
 
   let server: MetricsServer | undefined;
 
@@ -180,8 +180,9 @@ export function createApp(options: AppOptions) {
       return listening;
     },
 
-    async runOnce(): Promise<TargetOutcome[]> {
-      return oneShot().run();
+    /** One cycle of every target with retries; `remainingMs` bounds it (the serverless driver's deadline). */
+    async runOnce(run?: OneShotOptions): Promise<TargetOutcome[]> {
+      return oneShot(run).run();
     },
 
     /** After --once: push the run's metrics to the Pushgateway, if one is configured. False if that failed. */

@@ -21,13 +21,11 @@ import { createTokenMinter } from '../../src/ecr/create-token-minter.js';
 import type { OutboundError } from '../../src/errors/outbound-error.js';
 import { systemClock, type Clock } from '../../src/schedule/clock.js';
 import type { SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
-import { findTool } from '../support/find-tool.js';
 import type { BuiltCli } from '../support/create-built-cli.js';
 import type { ProcessTracker } from '../support/create-process-tracker.js';
-import { freePort } from '../support/free-port.js';
 import { makeConfig, makeTarget } from '../support/make-config.js';
+import { startMoto } from '../support/start-moto.js';
 import { systemTest } from '../support/system-test.js';
-import { waitFor } from '../support/wait-for.js';
 import { startExpiryMovingProxy } from './support/start-expiry-moving-proxy.js';
 
 const MOTO_ACCOUNT = '123456789012';
@@ -63,25 +61,12 @@ function awsEnv(endpoint: string): Record<string, string> {
 
 systemTest.beforeAll(async ({ processes, home, api: apiStandIn, cli: builtCli }) => {
   [tracker, dir, api, cli] = [processes, home, apiStandIn, builtCli];
-  let moto: string;
   try {
-    moto = findTool('moto_server');
+    motoUrl = (await startMoto(tracker, dir)).url;
   } catch (error) {
     missingTool = error as Error;
     return;
   }
-  const port = await freePort();
-  motoUrl = `http://127.0.0.1:${port}`;
-  const server = tracker.start(moto, ['-H', '127.0.0.1', '-p', String(port)], { env: { ...process.env, HOME: dir } });
-  await waitFor(
-    async () => {
-      if (server.child.exitCode !== null) throw new Error(`moto_server exited ${server.child.exitCode}: ${server.stderr().slice(-500)}`);
-      const response = await fetch(`${motoUrl}/moto-api/`, { signal: AbortSignal.timeout(1_000) });
-      await response.body?.cancel();
-      return response.ok;
-    },
-    { what: 'moto_server to answer', timeoutMs: 30_000 },
-  );
   for (const [name, value] of Object.entries(awsEnv(motoUrl))) vi.stubEnv(name, value);
 }, 120_000);
 
