@@ -35,13 +35,19 @@ function elector(time: FakeTime, store: ReturnType<typeof createLeaseStore>, ide
   return made;
 }
 
+/** pod-b holds the Lease, last renewed at `renewTime` (its clock); pod-a starts looking 0.3 s after T0. */
+async function standbyStartedAt300(renewTime: number) {
+  const time = createFakeTime(T0);
+  const store = createLeaseStore(time.clock, heldBy('pod-b', renewTime));
+  const started: Array<[string, number]> = [];
+  await time.advance(300);
+  elector(time, store, 'pod-a', started).start();
+  return { time, store, started };
+}
+
 describe('leader elector timing', () => {
   it('a standby takes over at the holder\'s renewTime + lease duration, not on its next look', async () => {
-    const time = createFakeTime(T0);
-    const store = createLeaseStore(time.clock, heldBy('pod-b', T0));
-    const started: Array<[string, number]> = [];
-    await time.advance(300);
-    elector(time, store, 'pod-a', started).start();
+    const { time, store, started } = await standbyStartedAt300(T0);
     await time.advance(14_699);
     expect(started).toEqual([]);
     await time.advance(1);
@@ -51,11 +57,7 @@ describe('leader elector timing', () => {
   });
 
   it('a holder whose clock runs behind is given a full lease from the standby\'s own sighting', async () => {
-    const time = createFakeTime(T0);
-    const store = createLeaseStore(time.clock, heldBy('pod-b', T0 - 3_600_000));
-    const started: Array<[string, number]> = [];
-    await time.advance(300);
-    elector(time, store, 'pod-a', started).start();
+    const { time, started } = await standbyStartedAt300(T0 - 3_600_000);
     await time.advance(14_999);
     expect(started).toEqual([]);
     await time.advance(1);
