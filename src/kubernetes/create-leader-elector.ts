@@ -1,5 +1,6 @@
 // Holds a coordination.k8s.io/v1 Lease so that one replica of many does the
-// writing. Every retry period it tries to take or renew the Lease (writes
+// writing. Every retry period it tries to take or renew the Lease, and a
+// standby also looks again at the moment its holder's lease runs out (writes
 // carry the resourceVersion read, so of two racing replicas the server lets
 // one win and answers the other 409); leadership starts and stops through
 // callbacks. A clean stop hands the Lease back at once. The settings loader
@@ -9,6 +10,7 @@ import type { Clock, TimerHandle, Timers } from '../schedule/clock.js';
 import type { KubeClient } from './create-kube-client.js';
 import { decideLease, releasedSpec, recordKey, type LeaseObject, type LeaseObservation } from './decide-lease.js';
 import { isKubernetesError } from './kubernetes-error.js';
+import { renewTimeToleranceMs } from './renew-time-tolerance.js';
 import { afterAttempt, afterDeadline, type LeaderChange, type LeaderState, type LeaseAttempt } from './next-leader-state.js';
 
 export interface LeaderElectionSettings {
@@ -48,9 +50,12 @@ export function createLeaderElector(deps: {
   const log = deps.logger.child({ lease: `${s.namespace}/${s.leaseName}`, identity: s.identity });
   // A hung request must leave time for another attempt before the renew deadline.
   const attemptTimeoutMs = Math.max(1000, Math.floor(s.renewDeadlineMs / 2));
+  const toleranceMs = renewTimeToleranceMs(s);
   let state: LeaderState = { leading: false };
   let observation: LeaseObservation | undefined;
   let holder: string | undefined;
+  /** While another holds the Lease: when its lease runs out, by our clock. */
+  let heldUntil: number | undefined;
   let failures = 0;
   let stopped = true;
   let tickTimer: TimerHandle | undefined;
@@ -69,9 +74,12 @@ export function createLeaderElector(deps: {
   async function attempt(): Promise<LeaseAttempt> {
     try {
       const lease = await readLease();
-      const seen = decideLease({ lease, observation, identity: s.identity, now: clock.now(), leaseDurationSeconds: Math.ceil(s.leaseDurationMs / 1000) });
+      const seen = decideLease({
+        lease, observation, identity: s.identity, now: clock.now(), leaseDurationSeconds: Math.ceil(s.leaseDurationMs / 1000), renewTimeToleranceMs: toleranceMs,
+      });
       observation = seen.observation;
       const { decision } = seen;
+      heldUntil = decision.kind === 'held' ? decision.expiresAt : undefined;
       if (decision.kind === 'held') {
         if (holder !== decision.holder) log.info({ holder: decision.holder }, 'lease held by another replica: standing by');
         holder = decision.holder;
@@ -89,6 +97,7 @@ export function createLeaderElector(deps: {
     } catch (error) {
       failures++;
       holder = undefined;
+      heldUntil = undefined;
       // A 409 is the normal loss of a race; anything else is worth a line (the first, or any while leading).
       if (!isKubernetesError(error, 'ERR_KUBE_CONFLICT') && (failures === 1 || state.leading)) {
         log.warn({ err: error, failures }, state.leading ? 'lease renewal failed' : 'lease acquisition failed');
@@ -123,10 +132,16 @@ export function createLeaderElector(deps: {
     inFlight = attempt().then((outcome) => {
       if (stopped) return;
       apply(setState(afterAttempt(state, { outcome, startedAt, now: clock.now(), renewDeadlineMs: s.renewDeadlineMs })), outcome === 'held-by-other' ? 'the lease is held by another replica' : 'not renewed within the renew deadline');
-      // Standbys spread their looks a little so they do not move in lockstep.
-      const delay = state.leading ? s.retryPeriodMs : s.retryPeriodMs * (1 + 0.2 * random());
-      tickTimer = timers.setTimeout(tick, delay);
+      tickTimer = timers.setTimeout(tick, nextLookInMs());
     });
+  }
+
+  function nextLookInMs(): number {
+    if (state.leading) return s.retryPeriodMs;
+    // Standbys spread their looks a little so they do not move in lockstep,
+    // but one whose holder's lease runs out sooner looks at that very moment.
+    const jittered = s.retryPeriodMs * (1 + 0.2 * random());
+    return heldUntil === undefined ? jittered : Math.min(jittered, Math.max(0, heldUntil - clock.now()));
   }
 
   async function release() {

@@ -1,9 +1,11 @@
 // The Lease rules of client-go's leader election, as pure functions: given
 // the Lease as read now and what this replica saw before, should it take the
-// Lease, renew it, or wait for its holder? Expiry is judged by *our* clock —
-// the moment we first saw the holder's latest renewal plus its duration —
-// never by the renewTime written on another machine, so clock skew between
-// replicas cannot make two leaders.
+// Lease, renew it, or wait for its holder? Expiry is judged on *our* clock:
+// the holder's renewTime plus its duration when that renewTime agrees with
+// when we first saw it, else our sighting plus the duration (leaseStartsAt),
+// so clock skew between replicas cannot make two leaders.
+import { leaseStartsAt } from './lease-starts-at.js';
+
 export interface LeaseSpec {
   holderIdentity?: string | null;
   leaseDurationSeconds?: number | null;
@@ -36,6 +38,8 @@ export function decideLease(input: {
   identity: string;
   now: number;
   leaseDurationSeconds: number;
+  /** How far before our sighting a renewTime may lie and still be trusted (renewTimeToleranceMs). */
+  renewTimeToleranceMs: number;
 }): { decision: LeaseDecision; observation: LeaseObservation | undefined } {
   const { lease, identity, now } = input;
   const fresh = (spec: LeaseSpec): LeaseSpec => ({
@@ -52,7 +56,8 @@ export function decideLease(input: {
   const observation = input.observation?.record === record ? input.observation : { record, observedAt: now };
   const holder = spec.holderIdentity ?? '';
   if (holder && holder !== identity) {
-    const expiresAt = observation.observedAt + (spec.leaseDurationSeconds ?? input.leaseDurationSeconds) * 1000;
+    const startsAt = leaseStartsAt({ renewTime: spec.renewTime, observedAt: observation.observedAt, toleranceMs: input.renewTimeToleranceMs });
+    const expiresAt = startsAt + (spec.leaseDurationSeconds ?? input.leaseDurationSeconds) * 1000;
     if (expiresAt > now) return { decision: { kind: 'held', holder, expiresAt }, observation };
   }
   if (holder === identity) {

@@ -1,7 +1,9 @@
 // When this replica leads, as a pure function of what its Lease attempts
 // returned. A leader keeps leading only while its last successful renewal
-// *started* less than the renew deadline ago: others count the lease from
-// when they saw that renewal, which is later, so with renewDeadline <
+// *started* less than the renew deadline ago. Others count the lease from
+// the renewTime it wrote (later than that start) or from when they saw it
+// (later still); a renewTime is trusted only from a clock at most half of
+// (leaseDuration - renewDeadline) behind theirs, so with renewDeadline <
 // leaseDuration we stop writing before anyone else may start.
 export interface LeaderState {
   leading: boolean;

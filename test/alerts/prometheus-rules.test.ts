@@ -30,6 +30,7 @@ const THRESHOLDS: { name: ThresholdName; value: number; text: string; alert: str
 // Alerts on series that carry no per-target labels.
 const WITHOUT_TARGET_LABELS = new Set([
   'EcrTokenRefresherDown',
+  'EcrTokenRefresherReplicaDown',
   'EcrTokenRefresherNoLeader',
   'EcrTokenRefresherMetricsAbsent',
   'EcrTokenRefresherSecretsApiErrors',
