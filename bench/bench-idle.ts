@@ -3,7 +3,7 @@
 // sends anything at all (it must not poll).
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { IDLE_FLOOR_SCRIPT } from './idle-floor-script.js';
+import { idleFloorScript } from './idle-floor-script.js';
 import { readProcStats } from './read-proc-stats.js';
 import { startDaemon } from './start-daemon.js';
 
@@ -31,7 +31,7 @@ export async function benchIdle(options: {
 }): Promise<IdleResult> {
   const daemon = startDaemon(options.cli, options.env);
   const bare = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 2 ** 31 - 1)'], { stdio: 'ignore' });
-  const floor = spawn(process.execPath, ['-e', IDLE_FLOOR_SCRIPT], { stdio: 'ignore' });
+  const floor = spawn(process.execPath, ['-e', idleFloorScript()], { stdio: 'ignore' });
   try {
     await daemon.waitForLog('secret set refreshed and ready');
     // Let the start-up tail pass first: after the first cycle's peak V8 runs a

@@ -12,9 +12,10 @@ const BUILT_INS = [
   'worker_threads', 'zlib',
 ];
 
-export const IDLE_FLOOR_SCRIPT = [
+/** The script for `node -e`; it then waits `holdMs` (by default, until killed). */
+export const idleFloorScript = (holdMs = 2 ** 31 - 1) => [
   `for (const name of ${JSON.stringify(BUILT_INS)}) require('node:' + name);`,
   "new Intl.DateTimeFormat('en-US', { timeZone: 'Etc/UTC', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', weekday: 'short', hour12: false }).formatToParts(new Date());",
   "new Intl.DateTimeFormat('en-US', { timeZone: 'Etc/UTC', timeZoneName: 'shortOffset' }).formatToParts(new Date());",
-  'setTimeout(() => {}, 2 ** 31 - 1);',
+  `setTimeout(() => {}, ${holdMs});`,
 ].join('\n');
