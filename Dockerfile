@@ -21,7 +21,7 @@ ARG NODE_EXTRA_CA_CERTS
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY scripts/bundle.mjs ./scripts/
+COPY scripts/bundle.mjs scripts/undici-request-only.mjs ./scripts/
 COPY src ./src
 RUN npm run build \
  && mkdir compile-cache

@@ -3,6 +3,7 @@
 // sends anything at all (it must not poll).
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { idleFloorScript } from './idle-floor-script.js';
 import { readProcStats } from './read-proc-stats.js';
 import { startDaemon } from './start-daemon.js';
 
@@ -15,6 +16,8 @@ export interface IdleResult {
   requests: number;
   /** The same figures for a bare `node` waiting on one timer, over the same stretch. */
   bareNode: { rssKb: number; cpuTicks: number };
+  /** RSS of a bare `node` that loaded the built-ins and ICU data the libraries need (idle-floor-script.ts). */
+  floorRssKb: number;
 }
 
 export async function benchIdle(options: {
@@ -28,6 +31,7 @@ export async function benchIdle(options: {
 }): Promise<IdleResult> {
   const daemon = startDaemon(options.cli, options.env);
   const bare = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 2 ** 31 - 1)'], { stdio: 'ignore' });
+  const floor = spawn(process.execPath, ['-e', idleFloorScript()], { stdio: 'ignore' });
   try {
     await daemon.waitForLog('secret set refreshed and ready');
     // Let the start-up tail pass first: after the first cycle's peak V8 runs a
@@ -42,6 +46,7 @@ export async function benchIdle(options: {
     return {
       settleSeconds: options.settleSeconds,
       bareNode: { rssKb: bareAfter.rssKb, cpuTicks: bareAfter.cpuTicks - bareBefore.cpuTicks },
+      floorRssKb: readProcStats(floor.pid!).rssKb,
       seconds: options.seconds,
       rssKb: after.rssKb,
       peakRssKb: after.peakRssKb,
@@ -50,6 +55,7 @@ export async function benchIdle(options: {
     };
   } finally {
     bare.kill('SIGKILL');
+    floor.kill('SIGKILL');
     await daemon.stop();
   }
 }

@@ -88,6 +88,7 @@ async function idleRows(cli: string, home: string, endpoints: Endpoints, standIn
   return [
     [`Idle daemon, Node ${process.versions.node} on the host: RSS after ${IDLE_SECONDS} s idle (peak since start)`, `${mib(idle.rssKb)} (${mib(idle.peakRssKb)})`, '≤ 64 MiB', verdict(idle.rssKb <= 64 * 1024)],
     ['Idle bare `node` (reference): RSS', mib(idle.bareNode.rssKb), '', ''],
+    ['Idle `node` with only the built-ins and ICU data the libraries load (the floor on this Node): RSS', mib(idle.floorRssKb), '', ''],
     [`Idle daemon: CPU time over ${IDLE_SECONDS} s`, `${ms(idle.cpuTicks)} ms (${share(idle.cpuTicks)})`, '≈ 0: within 0.1 % of a core of a bare `node`', verdict(ms(idle.cpuTicks) <= ms(idle.bareNode.cpuTicks) + IDLE_SECONDS)],
     [`Idle daemon: requests to ECR and the secrets API over ${IDLE_SECONDS} s (host, container)`, `${idle.requests}, ${container.requests}`, '0 (no polling)', verdict(idle.requests === 0 && container.requests === 0)],
     [`Container after ${IDLE_SECONDS} s idle: memory (cgroup working set, what a limit counts)`, mb(workingSet), '≤ 48 MB', verdict(workingSet <= 48e6)],

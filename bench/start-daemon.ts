@@ -11,9 +11,10 @@ export interface Daemon {
   stop(graceMs?: number): Promise<void>;
 }
 
-export function startDaemon(cli: string, env: NodeJS.ProcessEnv): Daemon {
+/** `nodeArgs` go before the CLI (V8 and Node flags under measurement). */
+export function startDaemon(cli: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Daemon {
   const started = performance.now();
-  const child = spawn(process.execPath, [cli], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, cli], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`could not start ${cli}`);
   const seen = new Map<string, number>();
   const waiting = new Map<string, (ms: number) => void>();

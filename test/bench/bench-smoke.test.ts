@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { idleFloorScript } from '../../bench/idle-floor-script.js';
 import { makeFanOutConfig } from '../../bench/make-fan-out-config.js';
 import { readCgroupMemory } from '../../bench/read-cgroup-memory.js';
 import { readProcStats } from '../../bench/read-proc-stats.js';
@@ -53,5 +54,14 @@ describe('benchmark helpers', () => {
     expect(idle.cpuMs).toBeLessThan(busy.cpuMs - 200);
     expect(idle.wallMs).toBeGreaterThanOrEqual(400);
     expect(busy.peakRssKb).toBeGreaterThan(10_000);
+  });
+
+  it('runs the idle-floor reference cleanly, holding more memory than a bare node', async () => {
+    const env = { PATH: process.env.PATH };
+    const floor = await runTimed(process.execPath, ['-e', idleFloorScript(0)], { env });
+    const bare = await runTimed(process.execPath, ['-e', 'setTimeout(() => {}, 0)'], { env });
+    expect(floor.code).toBe(0);
+    // The built-ins and ICU data add about 15 MiB on Node 20; a script that loaded none would not.
+    expect(floor.peakRssKb - bare.peakRssKb).toBeGreaterThan(4 * 1024);
   });
 });

@@ -117,6 +117,6 @@ describe('Dockerfile', () => {
       .map((line) => line.trim())
       .filter((line) => line && !line.startsWith('#'));
     expect(ignore[0]).toBe('*');
-    expect(ignore.slice(1).sort()).toEqual(['!package-lock.json', '!package.json', '!scripts/bundle.mjs', '!src/']);
+    expect(ignore.slice(1).sort()).toEqual(['!package-lock.json', '!package.json', '!scripts/bundle.mjs', '!scripts/undici-request-only.mjs', '!src/']);
   });
 });
