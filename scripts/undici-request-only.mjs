@@ -1,8 +1,9 @@
-// What the bundle gets for `import ... from 'undici'`: `request` and `EnvHttpProxyAgent`, the only
-// undici values the program uses, without the rest of undici's index (fetch, WebSocket, caches,
+// What the bundle gets for `import ... from 'undici'`: `request`, `Agent` and `EnvHttpProxyAgent`,
+// the only undici values the program uses, without the rest of undici's index (fetch, WebSocket, caches,
 // mocks: a third of the bundle, evaluated at every start and held in memory for nothing). Tests and
 // type checking use the real package; importing any other value from 'undici' in src/ fails the
 // build here ("No matching export"), which is the cue to add it below.
+import Agent from 'undici/lib/dispatcher/agent.js';
 import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
 import EnvHttpProxyAgent from 'undici/lib/dispatcher/env-http-proxy-agent.js';
 import api from 'undici/lib/api/index.js';
@@ -23,4 +24,4 @@ export function request(url, options = {}) {
   });
 }
 
-export { EnvHttpProxyAgent };
+export { Agent, EnvHttpProxyAgent };
