@@ -7,14 +7,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createProcessTracker, type TrackedProcess } from '../create-process-tracker.js';
+import { createProcessTracker, type ProcessTracker, type TrackedProcess } from '../create-process-tracker.js';
 import { freePort } from '../free-port.js';
 import { waitFor } from '../wait-for.js';
 import { createKubePki } from './create-kube-pki.js';
 import { httpsStatus } from './https-status.js';
 import { kubeBinary } from './kube-binary.js';
 import { runCommand, type CommandResult } from './run-command.js';
-import { startEtcd } from './start-etcd.js';
+import { exitOf, isPortTaken, startEtcd } from './start-etcd.js';
 import { writeKubeconfig, type KubeUser } from './write-kubeconfig.js';
 
 export interface KubeApiServer {
@@ -59,13 +59,31 @@ function apiServerArgs(port: number, etcdUrl: string, pki: ReturnType<typeof cre
 }
 
 async function waitReady(process: TrackedProcess, url: string, caPem: string, token: string) {
-  await waitFor(
-    async () => {
-      if (process.child.exitCode !== null) throw new Error(`kube-apiserver exited with code ${process.child.exitCode}`);
-      return (await httpsStatus(`${url}/readyz`, { caPem, token })).status === 200;
-    },
-    { what: `kube-apiserver ${url}/readyz`, timeoutMs: 90_000, intervalMs: 200 },
-  );
+  await Promise.race([
+    exitOf(process),
+    waitFor(async () => (await httpsStatus(`${url}/readyz`, { caPem, token })).status === 200, {
+      what: `kube-apiserver ${url}/readyz`,
+      timeoutMs: 90_000,
+      intervalMs: 200,
+    }),
+  ]);
+}
+
+/** kube-apiserver on a free port, tried again on a fresh one when another process took it first. */
+async function startApiServer(tracker: ProcessTracker, binary: string, args: (port: number) => string[], ready: (p: TrackedProcess, url: string) => Promise<void>) {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const url = `https://127.0.0.1:${port}`;
+    const apiServer = tracker.start(binary, args(port));
+    try {
+      await ready(apiServer, url);
+      return { apiServer, port, url };
+    } catch (error) {
+      const failure = new Error(`${(error as Error).message}\nkube-apiserver stderr:\n${apiServer.stderr().slice(-3000)}`);
+      await apiServer.stop(10_000);
+      if (attempt >= 3 || !isPortTaken(failure)) throw failure;
+    }
+  }
 }
 
 export async function startKubeApiServer(): Promise<KubeApiServer> {
@@ -85,12 +103,14 @@ export async function startKubeApiServer(): Promise<KubeApiServer> {
     const tokenFile = join(dir, 'tokens.csv');
     writeFileSync(tokenFile, `${adminToken},admin,admin-uid,system:masters\n`, { mode: 0o600 });
     const etcd = await startEtcd(tracker, dir);
-    const port = await freePort();
-    const url = `https://127.0.0.1:${port}`;
-    apiServer = tracker.start(binary, apiServerArgs(port, etcd.url, pki, tokenFile));
-    await waitReady(apiServer, url, pki.caPem, adminToken).catch((error: Error) => {
-      throw new Error(`${error.message}\nkube-apiserver stderr:\n${apiServer!.stderr().slice(-3000)}`);
-    });
+    const started = await startApiServer(
+      tracker,
+      binary,
+      (port) => apiServerArgs(port, etcd.url, pki, tokenFile),
+      (process, url) => waitReady(process, url, pki.caPem, adminToken),
+    );
+    apiServer = started.apiServer;
+    const { port, url } = started;
     const server = { url, caFile: pki.caFile };
     const adminKubeconfig = writeKubeconfig(join(dir, 'admin.kubeconfig'), server, { token: adminToken });
     // kubectl and helm honour proxy variables; this server is on loopback only.
