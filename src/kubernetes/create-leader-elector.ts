@@ -72,7 +72,7 @@ export function createLeaderElector(deps: LeaderElectorDeps): LeaderElector {
   function tick() {
     tickTimer = undefined;
     const startedAt = clock.now();
-    inFlight = attempter.attempt(state.leading).then((outcome) => {
+    inFlight = attempter.attempt(() => state.leading).then((outcome) => {
       if (stopped) return;
       const why = outcome === 'held-by-other' ? 'the lease is held by another replica' : 'not renewed within the renew deadline';
       apply(afterAttempt(state, { outcome, startedAt, now: clock.now(), renewDeadlineMs: s.renewDeadlineMs }), why);

@@ -10,7 +10,8 @@ import { isKubernetesError } from './kubernetes-error.js';
 import type { LeaseAttempt } from './next-leader-state.js';
 
 export interface LeaseAttempter {
-  attempt(leading: boolean): Promise<LeaseAttempt>;
+  /** `leading` is asked when a try fails, since the renew deadline may have passed while it ran. */
+  attempt(leading: () => boolean): Promise<LeaseAttempt>;
   /** The holder seen by the last attempt; undefined while the Lease cannot be read. */
   holder(): string | undefined;
   /** While another holds the Lease: when its lease runs out. */
@@ -50,7 +51,7 @@ export function createLeaseAttempter(deps: {
     return 'acquired';
   }
 
-  async function attempt(leading: boolean): Promise<LeaseAttempt> {
+  async function attempt(isLeading: () => boolean): Promise<LeaseAttempt> {
     try {
       const outcome = await tryOnce();
       failures = 0;
@@ -59,6 +60,7 @@ export function createLeaseAttempter(deps: {
       failures++;
       holder = undefined;
       heldUntil = undefined;
+      const leading = isLeading();
       // A 409 is the normal loss of a race; anything else is worth a line (the first, or any while leading).
       if (!isKubernetesError(error, 'ERR_KUBE_CONFLICT') && (failures === 1 || leading)) {
         log.warn({ err: error, failures }, leading ? 'lease renewal failed' : 'lease acquisition failed');
