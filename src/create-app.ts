@@ -3,16 +3,15 @@
 // Nothing here reads process.env or exits; cli.ts does that.
 import { hostname } from 'node:os';
 import type { Dispatcher } from 'undici';
-import type { DestinationStream, Logger } from 'pino';
+import type { DestinationStream } from 'pino';
 import type { Config } from './config/config.js';
 import { createEcrClientFactory, regionalEcrEndpoint, type EcrClientFactory } from './ecr/create-ecr-client-factory.js';
 import { createTokenMinter } from './ecr/create-token-minter.js';
-import { tokenSecrets, type EcrToken, type MintKey } from './ecr/ecr-token.js';
-import { createLogger } from './log/create-logger.js';
-import { createScrubbingDestination, createSecretScrubber } from './log/create-scrubbing-destination.js';
+import type { MintKey } from './ecr/ecr-token.js';
+import { createLogging } from './log/create-logging.js';
 import { createMetrics, type Metrics } from './metrics/create-metrics.js';
 import { createTargetObserver, requestTimer } from './metrics/create-target-observer.js';
-import { pushToGateway } from './metrics/push-to-gateway.js';
+import { pushRunMetrics } from './metrics/push-run-metrics.js';
 import { startMetricsServer, type MetricsServer } from './metrics/start-metrics-server.js';
 import { createPipecatSink } from './pcc/create-pipecat-sink.js';
 import { createSecretsClient } from './pcc/create-secrets-client.js';
@@ -48,20 +47,6 @@ export interface AppOptions {
   random?: () => number;
   /** The Kubernetes API, loaded by the caller when a target is a pull Secret or leader election is on. */
   kubernetes?: KubernetesAccess;
-}
-
-/** The logger, with every known secret scrubbed from its lines, and how to teach it a new token. */
-function createLogging(config: Config, options: AppOptions) {
-  const scrubber = createSecretScrubber();
-  if (config.apiKey) scrubber.keep(config.apiKey);
-  // Incoming-webhook URLs carry their own credential.
-  if (config.alertWebhookUrl) scrubber.keep(config.alertWebhookUrl);
-  const destination = options.logDestination ?? { write: (line: string) => void process.stdout.write(line) };
-  const logger = createLogger({ level: config.logLevel, destination: createScrubbingDestination(destination, scrubber) });
-  const onToken = (token: EcrToken) => {
-    for (const secret of tokenSecrets(token)) scrubber.add(secret);
-  };
-  return { logger, onToken, scrub: (text: string) => scrubber.scrub(text) };
 }
 
 /** The outbound clients and sinks, each given only its request timer. */
@@ -107,19 +92,6 @@ function createClients(config: Config, options: AppOptions, metrics: Metrics, cl
   return { mint, ecrEndpoint, notifier, kube, sinks };
 }
 
-/** After a one-shot run: push its metrics to the Pushgateway, if one is configured. False if that failed. */
-async function pushRunMetrics(config: Config, metrics: Metrics, logger: Logger, dispatcher: Dispatcher | undefined): Promise<boolean> {
-  if (!config.pushgatewayUrl) return true;
-  try {
-    const groups = await pushToGateway({ gatewayUrl: config.pushgatewayUrl, registry: metrics.registry, timeoutMs: config.requestTimeoutMs, dispatcher });
-    logger.info({ pushgateway: config.pushgatewayUrl, groups: groups.length }, 'metrics pushed to the Pushgateway');
-    return true;
-  } catch (error) {
-    logger.error({ err: error }, 'pushing metrics to the Pushgateway failed');
-    return false;
-  }
-}
-
 /** The daemon: plain, or behind a leader election Lease when that is on. */
 function createDaemon(engineDeps: EngineDeps, options: AppOptions, client: KubeClient | undefined, metrics: Metrics) {
   const { config } = engineDeps;
@@ -136,6 +108,16 @@ function createDaemon(engineDeps: EngineDeps, options: AppOptions, client: KubeC
   });
 }
 
+/** One driver per process, the daemon or a one-shot run, built on first use. */
+function createDriverSlot(engineDeps: EngineDeps, options: AppOptions, client: KubeClient | undefined, metrics: Metrics) {
+  let driver: DaemonDriver | LeaderElectedDriver | OneShotDriver | undefined;
+  return {
+    current: () => driver,
+    daemon: () => (driver ??= createDaemon(engineDeps, options, client, metrics)) as DaemonDriver | LeaderElectedDriver,
+    oneShot: (run?: OneShotOptions) => (driver ??= createOneShotDriver(engineDeps, run)) as OneShotDriver,
+  };
+}
+
 export function createApp(options: AppOptions) {
   const { config } = options;
   const clock = options.clock ?? systemClock;
@@ -143,14 +125,8 @@ export function createApp(options: AppOptions) {
   const { logger, onToken, scrub } = createLogging(config, options);
   const metrics = createMetrics({ version: options.version });
   const { ecrEndpoint, ...clients } = createClients(config, options, metrics, clock, timers);
-  const { mint, sinks } = clients;
-  const observer = createTargetObserver(metrics);
-  const engineDeps: EngineDeps = { config, clock, timers, ...clients, logger, observer, random: options.random, onToken };
-  // One driver per process: the daemon, or a one-shot run. Built on first use.
-  let driver: DaemonDriver | LeaderElectedDriver | OneShotDriver | undefined;
-  const daemon = () => (driver ??= createDaemon(engineDeps, options, clients.kube, metrics)) as DaemonDriver | LeaderElectedDriver;
-  const oneShot = (run?: OneShotOptions) => (driver ??= createOneShotDriver(engineDeps, run)) as OneShotDriver;
-
+  const engineDeps: EngineDeps = { config, clock, timers, ...clients, logger, observer: createTargetObserver(metrics), random: options.random, onToken };
+  const drivers = createDriverSlot(engineDeps, options, clients.kube, metrics);
   let server: MetricsServer | undefined;
 
   return {
@@ -164,14 +140,14 @@ export function createApp(options: AppOptions) {
         registry: metrics.registry,
         host: config.metricsHost,
         port: config.metricsPort,
-        isReady: () => driver?.isReady() ?? false,
+        isReady: () => drivers.current()?.isReady() ?? false,
       });
       return server;
     },
 
     /** Daemon mode: listener up, refresh now, then on schedule. */
     async startDaemon(): Promise<MetricsServer> {
-      const driven = daemon();
+      const driven = drivers.daemon();
       const listening = await this.serve();
       const { schedule, refreshMarginMs } = config;
       const targets = config.targets.map((target) => target.secretSet);
@@ -182,7 +158,7 @@ export function createApp(options: AppOptions) {
 
     /** One cycle of every target with retries; `remainingMs` bounds it (the serverless driver's deadline). */
     async runOnce(run?: OneShotOptions): Promise<TargetOutcome[]> {
-      return oneShot(run).run();
+      return drivers.oneShot(run).run();
     },
 
     /** After --once: push the run's metrics to the Pushgateway, if one is configured. False if that failed. */
@@ -190,12 +166,12 @@ export function createApp(options: AppOptions) {
 
     /** --dry-run: every check of both sides, the redacted requests and every problem found; writes nothing. */
     async dryRun(): Promise<PreflightReport> {
-      return runPreflight({ config, mint, sinks, ecrEndpoint, now: () => clock.now(), onToken });
+      return runPreflight({ config, mint: clients.mint, sinks: clients.sinks, ecrEndpoint, now: () => clock.now(), onToken });
     },
 
     /** Drains refreshes in flight (bounded) and closes the listener. */
     async stop(): Promise<boolean> {
-      const drained = (await driver?.stop(config.shutdownTimeoutMs)) ?? true;
+      const drained = (await drivers.current()?.stop(config.shutdownTimeoutMs)) ?? true;
       await server?.close();
       await clients.kube?.close();
       return drained;

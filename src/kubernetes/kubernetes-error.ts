@@ -46,12 +46,8 @@ export class KubernetesError extends ClassifiedError {
 
   constructor(message: string, options: KubernetesErrorOptions) {
     super(message, options);
-    this.code = options.code;
-    this.endpoint = options.endpoint;
-    this.verb = options.verb;
-    this.resource = options.resource;
-    this.namespace = options.namespace;
-    this.resourceName = options.name;
+    // The call site's facts, kept under the names the rest of the code reads.
+    ({ code: this.code, endpoint: this.endpoint, verb: this.verb, resource: this.resource, namespace: this.namespace, name: this.resourceName } = options);
   }
 }
 
