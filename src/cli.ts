@@ -4,6 +4,7 @@
 // config/exit-codes.ts).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import type { Config } from './config/config.js';
 import { ConfigError } from './config/config-error.js';
 import { EXIT } from './config/exit-codes.js';
 import { helpText } from './config/help-text.js';
@@ -67,15 +68,22 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number | un
 
   if (args.dryRun) return dryRun(app);
 
-  if (args.once) {
-    stopOnSignals(app, () => undefined);
-    const outcomes = await app.runOnce();
-    const pushed = await app.finishOnce();
-    const failed = outcomes.filter((o) => !o.ok);
-    app.logger.info({ targets: outcomes.length, failed: failed.map((o) => o.secretSet) }, 'one-shot run finished');
-    return failed.length === 0 && pushed ? EXIT_OK : EXIT_REFRESH_FAILED;
-  }
+  if (args.once) return once(app);
+  return daemon(app, config);
+}
 
+/** --once: one cycle, then the Pushgateway push if configured; exit 0 only when both succeeded. */
+async function once(app: App): Promise<number> {
+  stopOnSignals(app, () => undefined);
+  const outcomes = await app.runOnce();
+  const pushed = await app.finishOnce();
+  const failed = outcomes.filter((o) => !o.ok);
+  app.logger.info({ targets: outcomes.length, failed: failed.map((o) => o.secretSet) }, 'one-shot run finished');
+  return failed.length === 0 && pushed ? EXIT_OK : EXIT_REFRESH_FAILED;
+}
+
+/** The daemon: runs until a signal; exits 3 at once when the metrics port cannot be had. */
+async function daemon(app: App, config: Config): Promise<number | undefined> {
   try {
     await app.startDaemon();
   } catch (error) {
