@@ -2,10 +2,8 @@
 // 5xx can pass with a retry; 401, 403, 404 and 422 need a person, so each says
 // what to change.
 import type { FailureReason } from '../errors/refresh-error.js';
+import { redactSecretLike } from '../log/redact-secrets.js';
 import { KubernetesError, describeCall, type KubeCallSite, type KubernetesErrorCode } from './kubernetes-error.js';
-
-/** A long base64 run in a server message is a credential or a piece of one; never repeat it. */
-const SECRET_LIKE = /[A-Za-z0-9+/]{32,}={0,2}/g;
 
 export function classifyKubeStatus(options: {
   status: number;
@@ -59,6 +57,6 @@ function serverMessage(body: string): string | undefined {
   } catch {
     // not JSON: a proxy or load balancer answered; an excerpt is all there is
   }
-  const flat = text.replace(SECRET_LIKE, '[REDACTED]').replace(/\s+/g, ' ').trim();
+  const flat = redactSecretLike(text).replace(/\s+/g, ' ').trim();
   return flat ? flat.slice(0, 300) : undefined;
 }

@@ -10,3 +10,14 @@ export function redactSecrets(text: string, secrets: Iterable<string>): string {
   }
   return out;
 }
+
+/**
+ * A long base64 run in a server's reply is a credential or a piece of one (an
+ * echoed value cut by a length limit slips past the exact match above); it never
+ * helps an operator, so replies quoted in errors pass through this too.
+ */
+const SECRET_LIKE = /[A-Za-z0-9+/]{32,}={0,2}/g;
+
+export function redactSecretLike(text: string): string {
+  return text.replace(SECRET_LIKE, '[REDACTED]');
+}

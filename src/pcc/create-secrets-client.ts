@@ -4,7 +4,7 @@
 // in one. It knows nothing of refresh stages: the engine adds those.
 import { request, type Dispatcher } from 'undici';
 import { OutboundError, endpointOf, networkError } from '../errors/outbound-error.js';
-import { redactSecrets } from '../log/redact-secrets.js';
+import { redactSecretLike, redactSecrets } from '../log/redact-secrets.js';
 import type { RequestTimer } from '../metrics/create-target-observer.js';
 import type { Clock } from '../schedule/clock.js';
 import { classifyHttpStatus, parseRetryAfter } from './classify-http-status.js';
@@ -20,13 +20,6 @@ export interface SecretsClient {
 }
 
 const MAX_REPLY_BYTES = 1024 * 1024;
-/**
- * A long base64 run in a server's message is a token, a key or a piece of one
- * (cut by a length limit, so an exact-match scrubber misses it); it never helps
- * an operator, so it is not repeated.
- */
-const SECRET_LIKE = /[A-Za-z0-9+/]{32,}={0,2}/g;
-
 export function createSecretsClient(deps: {
   apiUrl: string;
   apiKey: string;
@@ -40,7 +33,7 @@ export function createSecretsClient(deps: {
   const endpoint = endpointOf(base);
   const basePath = new URL(base).pathname.replace(/\/+$/, '');
   const clean = (text: string, secrets: string[] = []) =>
-    redactSecrets(text, [...secrets, deps.apiKey]).replace(SECRET_LIKE, '[REDACTED]');
+    redactSecretLike(redactSecrets(text, [...secrets, deps.apiKey]));
 
   async function call(operation: 'put' | 'list', method: 'GET' | 'PUT', path: string, body?: string, secrets: string[] = []) {
     const what = `Pipecat Cloud ${method} ${endpoint}${basePath}${path}`;
