@@ -60,11 +60,17 @@ build_ric() {
   for cmd in cmake make g++; do
     have "$cmd" || fail "aws-lambda-ric compiles native code and needs $cmd: apt-get install cmake make g++"
   done
+  # node-gyp would download Node's headers from outside the package registries; the running
+  # node's own install carries them (include/node under its prefix), so it builds against those.
+  local node_prefix
+  node_prefix=$(dirname "$(dirname "$(command -v node)")")
+  [ -f "$node_prefix/include/node/node.h" ] ||
+    fail "aws-lambda-ric compiles against Node's headers and $node_prefix/include/node has none: install a Node.js build that ships them (the official ones do)"
   rm -rf "$RIC_DIR.partial" && mkdir -p "$RIC_DIR.partial"
   printf '{ "name": "aws-lambda-ric-tool", "private": true }\n' >"$RIC_DIR.partial/package.json"
   # --foreground-scripts runs the package's own build (npm 11 would skip it otherwise).
   quietly "npm install aws-lambda-ric@$RIC_VERSION (compiles native code)" sh -c "cd '$RIC_DIR.partial' &&
-    nice npm install --no-audit --no-fund --foreground-scripts --save-exact 'aws-lambda-ric@$RIC_VERSION'"
+    npm_config_nodedir='$node_prefix' nice npm install --no-audit --no-fund --foreground-scripts --save-exact 'aws-lambda-ric@$RIC_VERSION'"
   rm -rf "$RIC_DIR" && mv "$RIC_DIR.partial" "$RIC_DIR"
 }
 
