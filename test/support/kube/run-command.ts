@@ -25,6 +25,9 @@ export function runCommand(
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.once('error', reject);
     child.once('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+    // A command that exits without reading its input closes the pipe first: that EPIPE says
+    // nothing about the command, whose exit code and output are the result.
+    child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
   });
 }
