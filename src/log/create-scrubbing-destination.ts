@@ -38,7 +38,7 @@ export function createSecretScrubber(): SecretScrubber {
       rotating.set(kind, [...values, secret].slice(-MAX_ROTATED));
     },
     scrub(text) {
-      return redactSecrets(redactSecrets(redactSecrets(text, kept), [...rotating.values()].flat()), recent);
+      return redactSecrets(text, [...kept, ...[...rotating.values()].flat(), ...recent]);
     },
   };
 }
