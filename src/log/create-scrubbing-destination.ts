@@ -23,22 +23,29 @@ export function createSecretScrubber(): SecretScrubber {
   const kept = new Set<string>();
   const recent = new Set<string>();
   const rotating = new Map<string, string[]>();
+  // Rebuilt only when a secret is learnt: log lines are many, new secrets few.
+  let all: string[] | undefined;
   return {
     keep(secret) {
       if (secret.length >= MIN_SECRET_LENGTH) kept.add(secret);
+      all = undefined;
     },
     add(secret) {
       if (secret.length < MIN_SECRET_LENGTH || recent.has(secret)) return;
       recent.add(secret);
       if (recent.size > MAX_RECENT) recent.delete(recent.values().next().value!);
+      all = undefined;
     },
     rotate(kind, secret) {
       if (secret.length < MIN_SECRET_LENGTH) return;
       const values = (rotating.get(kind) ?? []).filter((value) => value !== secret);
       rotating.set(kind, [...values, secret].slice(-MAX_ROTATED));
+      all = undefined;
     },
     scrub(text) {
-      return redactSecrets(text, [...kept, ...[...rotating.values()].flat(), ...recent]);
+      // Sorted longest first once here; redactSecrets' own sort then finds it in order.
+      all ??= [...kept, ...[...rotating.values()].flat(), ...recent].sort((a, b) => b.length - a.length);
+      return redactSecrets(text, all);
     },
   };
 }
