@@ -28,7 +28,10 @@ import type { RiskNotifier } from './alerts/risk-notifier.js';
 import { createKubeClient, type KubeClient } from './kubernetes/create-kube-client.js';
 import { createLeaderElectedDriver, type LeaderElectedDriver } from './drivers/create-leader-elected-driver.js';
 import { createKubernetesSink } from './kubernetes/create-kubernetes-sink.js';
+import { monotonicClock } from './kubernetes/monotonic-clock.js';
 import type { KubernetesAccess } from './kubernetes/load-kubernetes-access.js';
+import { scrubKubeCredentials } from './kubernetes/scrub-kube-credentials.js';
+import type { SecretScrubber } from './log/create-scrubbing-destination.js';
 
 export interface AppOptions {
   config: Config;
@@ -50,7 +53,7 @@ export interface AppOptions {
 }
 
 /** The outbound clients and sinks, each given only its request timer. */
-function createClients(config: Config, options: AppOptions, metrics: Metrics, clock: Clock, timers: Timers) {
+function createClients(config: Config, options: AppOptions, metrics: Metrics, clock: Clock, timers: Timers, scrubber: SecretScrubber) {
   const clientFor =
     options.ecrClientFor ??
     createEcrClientFactory({ requestTimeoutMs: config.requestTimeoutMs, endpointUrl: options.ecrEndpointUrl, stsEndpointUrl: options.stsEndpointUrl });
@@ -75,7 +78,7 @@ function createClients(config: Config, options: AppOptions, metrics: Metrics, cl
     (config.alertWebhookUrl
       ? createWebhookNotifier({ url: config.alertWebhookUrl, clock, timers, timeoutMs: config.requestTimeoutMs, dispatcher: options.dispatcher })
       : undefined);
-  const connection = options.kubernetes?.connection;
+  const connection = options.kubernetes && scrubKubeCredentials(options.kubernetes.connection, scrubber);
   const kube = connection
     ? createKubeClient({
         connection,
@@ -87,7 +90,7 @@ function createClients(config: Config, options: AppOptions, metrics: Metrics, cl
     : undefined;
   const sinks = {
     pipecat: createPipecatSink({ secrets, clock, timers }),
-    ...(kube && connection && { kubernetes: createKubernetesSink({ client: kube, server: connection.server }) }),
+    ...(kube && connection && { kubernetes: createKubernetesSink({ client: kube, server: connection.server, onSecret: (value) => scrubber.add(value) }) }),
   };
   return { mint, ecrEndpoint, notifier, kube, sinks };
 }
@@ -104,6 +107,8 @@ function createDaemon(engineDeps: EngineDeps, options: AppOptions, client: KubeC
     scheduler,
     client,
     lease: { namespace: lease, leaseName, identity: identity ?? hostname(), leaseDurationMs, renewDeadlineMs, retryPeriodMs },
+    // An injected clock (simulated time) drives the deadline too; the real one is never stepped.
+    monotonic: options.clock ?? monotonicClock,
     setLeader: (leading) => metrics.leader.set(leading ? 1 : 0),
   });
 }
@@ -122,9 +127,9 @@ export function createApp(options: AppOptions) {
   const { config } = options;
   const clock = options.clock ?? systemClock;
   const timers = options.timers ?? systemTimers;
-  const { logger, onToken, scrub } = createLogging(config, options);
+  const { logger, onToken, scrubber, scrub } = createLogging(config, options);
   const metrics = createMetrics({ version: options.version });
-  const { ecrEndpoint, ...clients } = createClients(config, options, metrics, clock, timers);
+  const { ecrEndpoint, ...clients } = createClients(config, options, metrics, clock, timers, scrubber);
   const engineDeps: EngineDeps = { config, clock, timers, ...clients, logger, observer: createTargetObserver(metrics), random: options.random, onToken };
   const drivers = createDriverSlot(engineDeps, options, clients.kube, metrics);
   let server: MetricsServer | undefined;

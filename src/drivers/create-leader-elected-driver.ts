@@ -3,10 +3,13 @@
 // (with the start-up cycle, since a new leader cannot know what the last one
 // managed to write) and stopped, work in flight drained, when it is lost or
 // the process stops; a clean stop releases the Lease only after that drain.
-// Writes are fenced: none starts once leadership has lapsed.
+// Writes are fenced by the term they belong to: none starts once that term
+// has lapsed (by the monotonic clock, at the moment of the write), one in
+// flight is aborted when it ends, and what one term queued never runs in the next.
 import type { KubeClient } from '../kubernetes/create-kube-client.js';
 import { createLeaderElector, type LeaderElectionSettings } from '../kubernetes/create-leader-elector.js';
 import type { EngineDeps } from '../refresh/create-engine.js';
+import type { Clock } from '../schedule/clock.js';
 import type { Scheduler } from '../schedule/scheduler.js';
 import { fenceSinks } from '../sink/fence-sinks.js';
 import { createDaemonDriver, type DaemonDriver } from './create-daemon-driver.js';
@@ -16,6 +19,8 @@ export function createLeaderElectedDriver(
     scheduler: Scheduler;
     client: KubeClient;
     lease: LeaderElectionSettings;
+    /** The clock the renew deadline is measured on (monotonic in production). */
+    monotonic: Clock;
     /** Reports 1 while leading, 0 while standing by (the `leader` gauge). */
     setLeader: (leading: boolean) => void;
   },
@@ -27,12 +32,13 @@ export function createLeaderElectedDriver(
     client: deps.client,
     settings: deps.lease,
     clock: deps.clock,
+    monotonic: deps.monotonic,
     timers: deps.timers,
     logger,
     random: deps.random,
-    onStartedLeading() {
+    onStartedLeading(leaderTerm) {
       deps.setLeader(true);
-      term = createDaemonDriver({ ...deps, sinks: fenceSinks(deps.sinks, () => elector.isLeader()) });
+      term = createDaemonDriver({ ...deps, sinks: fenceSinks(deps.sinks, leaderTerm) });
       void term.start();
     },
     async onStoppedLeading() {
@@ -56,6 +62,8 @@ export function createLeaderElectedDriver(
     /** Ends the term (bounded drain), then releases the Lease. True when the drain finished. */
     async stop(): Promise<boolean> {
       await elector.stop({ release: true });
+      // A term's stop ends only its own waits; the sinks themselves end with the process.
+      for (const sink of Object.values(deps.sinks)) sink?.stop();
       return drained;
     },
   };

@@ -25,6 +25,8 @@ export interface KubeRequest {
   body?: unknown;
   /** Overrides the client's request timeout for this call. */
   timeoutMs?: number;
+  /** Aborts the call (a leader's write when its term ends); it then fails as ERR_KUBE_ABANDONED. */
+  signal?: AbortSignal;
 }
 
 export interface KubeClient {
@@ -74,6 +76,7 @@ export function createKubeClient(deps: KubeClientDeps): KubeClient {
     } catch (error) {
       observe('error');
       if (error instanceof KubernetesError) throw error;
+      if (call.signal?.aborted) throw abandoned(site, call.signal, error);
       throw kubeNetworkError(error, site);
     }
     observe(String(reply.status));
@@ -99,7 +102,7 @@ async function exchange(agent: Dispatcher, deps: KubeClientDeps, call: KubeReque
     body: call.body === undefined ? undefined : JSON.stringify(call.body),
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
-    signal: AbortSignal.timeout(timeoutMs),
+    signal: call.signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), call.signal]) : AbortSignal.timeout(timeoutMs),
   });
   const text = await readCappedBody(
     response.body,
@@ -125,6 +128,12 @@ function parseReply<T>({ status, text, retryAfter }: KubeReply, site: KubeCallSi
       status,
     });
   }
+}
+
+/** A call its caller gave up on: not the server's fault, and not to be retried by whoever gave up. */
+function abandoned(site: KubeCallSite, signal: AbortSignal, cause: unknown): KubernetesError {
+  const why = signal.reason instanceof Error ? signal.reason.message : 'its caller gave up';
+  return new KubernetesError(`${describeCall(site)} was abandoned: ${why}`, { ...site, code: 'ERR_KUBE_ABANDONED', reason: 'unknown', retryable: false, cause });
 }
 
 function retryAfterMs(value: string | string[] | undefined): number | undefined {

@@ -1,8 +1,10 @@
 // Kubernetes image-pull Secrets as a sink. `plan` reads the Secret (create,
 // update, or refuse one of another type), `publish` writes it with the
-// conflict rules of writePullSecret, `confirm` reads it back and checks the
-// token. Nothing is shared between the targets of a cycle: each Secret is
-// one read and one write.
+// conflict rules of writePullSecret (under the term's fence, with leader
+// election), `confirm` reads it back and checks the token. Every form the
+// token takes in a Secret is handed to `onSecret` (the log scrubber) before
+// it can appear anywhere. Nothing is shared between the targets of a cycle:
+// each Secret is one read and one write.
 import type { TargetConfig } from '../config/config.js';
 import { destinationOf } from '../sink/destination-of.js';
 import type { Sink, SinkPlan } from '../sink/sink.js';
@@ -10,7 +12,8 @@ import { buildPullSecret, DOCKER_CONFIG_JSON_KEY, type PullSecretTarget } from '
 import { confirmPullSecret } from './confirm-pull-secret.js';
 import type { KubeClient } from './create-kube-client.js';
 import { planPullSecret } from './plan-pull-secret.js';
-import { foreignSecretError } from './refuse-foreign-secret.js';
+import { pullSecretSecrets } from './pull-secret-secrets.js';
+import { refusalError } from './refuse-foreign-secret.js';
 import { writePullSecret } from './write-pull-secret.js';
 
 export interface KubernetesPlan extends SinkPlan {
@@ -23,8 +26,8 @@ export function secretOf(target: TargetConfig): PullSecretTarget {
   return { namespace: destination.namespace, name: destination.name };
 }
 
-export function createKubernetesSink(deps: { client: KubeClient; server: string }): Sink<KubernetesPlan> {
-  const { client } = deps;
+export function createKubernetesSink(deps: { client: KubeClient; server: string; onSecret?: (value: string) => void }): Sink<KubernetesPlan> {
+  const { client, onSecret } = deps;
   return {
     describe: (target) => {
       const { namespace, name } = secretOf(target);
@@ -34,8 +37,9 @@ export function createKubernetesSink(deps: { client: KubeClient; server: string 
     batch: () => ({
       async plan(target, token) {
         const secret = secretOf(target);
+        for (const value of pullSecretSecrets(token)) onSecret?.(value);
         const planned = await planPullSecret(client, secret);
-        if (planned.action === 'refuse') throw foreignSecretError(secret, client.endpoint, planned.problem);
+        if (planned.action === 'refuse') throw refusalError(secret, client.endpoint, planned);
         const creating = planned.action === 'create';
         const body = buildPullSecret(secret, token);
         const collection = `${deps.server}/api/v1/namespaces/${encodeURIComponent(secret.namespace)}/secrets`;
@@ -54,7 +58,7 @@ export function createKubernetesSink(deps: { client: KubeClient; server: string 
           },
         };
       },
-      publish: async (plan) => void (await writePullSecret({ client, target: plan.secret, token: plan.token })),
+      publish: async (plan, fence) => void (await writePullSecret({ client, target: plan.secret, token: plan.token, fence, onSecret })),
       confirm: async (plan) => void (await confirmPullSecret({ client, target: plan.secret, token: plan.token })),
     }),
     stop: () => undefined,

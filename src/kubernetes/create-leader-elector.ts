@@ -5,8 +5,17 @@
 // one win and answers the other 409); leadership starts and stops through
 // callbacks. A clean stop hands the Lease back at once. The settings loader
 // has checked that retry period < renew deadline < lease duration.
+//
+// Leadership holds in time, not only in the Lease: the renew deadline is
+// measured on a monotonic clock from when the last good renewal began, and
+// `isLeader()` (and each term's `holds()`) compares against it on every call,
+// so a process that stalled past its deadline answers false before any timer
+// has had a chance to run. Each term of leadership is an object of its own,
+// with a signal aborted when the term ends; what a term started (a queued
+// write, a wait) cannot carry over into a later term.
 import type { Logger } from 'pino';
 import type { Clock, TimerHandle, Timers } from '../schedule/clock.js';
+import type { WriteFence } from '../sink/sink.js';
 import type { KubeClient } from './create-kube-client.js';
 import { createLeaseAccess } from './create-lease-access.js';
 import { createLeaseAttempter } from './create-lease-attempter.js';
@@ -23,10 +32,17 @@ export interface LeaderElectionSettings {
   retryPeriodMs: number;
 }
 
+/** One term of leadership: it holds while it is the current term and its renew deadline has not passed. */
+export interface LeaderTerm extends WriteFence {
+  /** 1 for this process's first term, then 2, 3, … */
+  readonly number: number;
+}
+
 export interface LeaderElector {
   start(): void;
   /** Stops trying; `release` (the default) clears the holder so a standby takes over at once. */
   stop(options?: { release?: boolean }): Promise<void>;
+  /** True only while leading and before the renew deadline, by the monotonic clock, at the moment of the call. */
   isLeader(): boolean;
   /** The holder seen by the last attempt (this replica when leading); undefined while the Lease cannot be read. */
   holder(): string | undefined;
@@ -35,25 +51,47 @@ export interface LeaderElector {
 export interface LeaderElectorDeps {
   client: KubeClient;
   settings: LeaderElectionSettings;
+  /** The wall clock: the times written into and read from the Lease. */
   clock: Clock;
+  /** What the renew deadline is measured on; never stepped (performance.now in production). */
+  monotonic: Clock;
   timers: Timers;
   logger: Logger;
   random?: () => number;
-  onStartedLeading?: () => void;
+  onStartedLeading?: (term: LeaderTerm) => void;
   /** Awaited on a clean stop before the Lease is released, so writing has ended first. */
   onStoppedLeading?: () => void | Promise<void>;
 }
 
+interface OpenTerm extends LeaderTerm {
+  end(why: string): void;
+}
+
 export function createLeaderElector(deps: LeaderElectorDeps): LeaderElector {
-  const { settings: s, clock, timers } = deps;
+  const { settings: s, monotonic, timers } = deps;
   const random = deps.random ?? Math.random;
   const { log, access, attempter } = leaseParts(deps);
   let state: LeaderState = { leading: false };
   let stopped = true;
+  let term: OpenTerm | undefined;
+  let terms = 0;
   // The only two timers; both are cleared on stop.
   let tickTimer: TimerHandle | undefined;
   let deadlineTimer: TimerHandle | undefined;
   let inFlight: Promise<void> | undefined;
+
+  const holdsNow = () => state.leading && state.deadlineAt !== undefined && monotonic.now() < state.deadlineAt;
+
+  function openTerm(): OpenTerm {
+    const controller = new AbortController();
+    const opened: OpenTerm = {
+      number: ++terms,
+      signal: controller.signal,
+      holds: () => term === opened && holdsNow(),
+      end: (why) => controller.abort(new Error(`this replica's term of leadership ended (${why})`)),
+    };
+    return opened;
+  }
 
   function clearDeadline() {
     if (deadlineTimer) timers.clearTimeout(deadlineTimer);
@@ -63,20 +101,43 @@ export function createLeaderElector(deps: LeaderElectorDeps): LeaderElector {
   function apply(next: { state: LeaderState; change: LeaderChange }, why: string) {
     state = next.state;
     clearDeadline();
-    if (state.leading && state.deadlineAt !== undefined) {
-      deadlineTimer = timers.setTimeout(() => apply(afterDeadline(state, clock.now()), 'not renewed within the renew deadline'), state.deadlineAt - clock.now());
+    if (next.change === 'stopped') {
+      term?.end(why);
+      term = undefined;
     }
-    announce(next.change, why, log, deps);
+    if (next.change === 'started') term = openTerm();
+    if (state.leading && state.deadlineAt !== undefined) {
+      // Re-armed until it finds the deadline passed: a timer may fire a fraction of a millisecond early.
+      deadlineTimer = timers.setTimeout(
+        () => apply(afterDeadline(state, monotonic.now()), 'not renewed within the renew deadline'),
+        Math.max(1, state.deadlineAt - monotonic.now()),
+      );
+    }
+    if (next.change === 'started' && term) {
+      log.info({ term: term.number }, 'became the leader');
+      deps.onStartedLeading?.(term);
+    } else if (next.change === 'stopped') {
+      log.warn({ why }, 'stopped leading');
+      void Promise.resolve(deps.onStoppedLeading?.()).catch((error: unknown) => log.error({ err: error }, 'stopping the leader work failed'));
+    }
   }
 
   function tick() {
     tickTimer = undefined;
-    const startedAt = clock.now();
-    inFlight = attempter.attempt(() => state.leading).then((outcome) => {
+    const startedAt = monotonic.now();
+    inFlight = attempter.attempt(holdsNow).then((outcome) => {
       if (stopped) return;
-      const why = outcome === 'held-by-other' ? 'the lease is held by another replica' : 'not renewed within the renew deadline';
-      apply(afterAttempt(state, { outcome, startedAt, now: clock.now(), renewDeadlineMs: s.renewDeadlineMs }), why);
-      const wait = nextLookInMs({ leading: state.leading, retryPeriodMs: s.retryPeriodMs, heldUntil: attempter.heldUntil(), now: clock.now(), random });
+      const now = monotonic.now();
+      const why =
+        outcome === 'held-by-other'
+          ? 'the lease is held by another replica'
+          : outcome === 'acquired'
+            ? 'the renewal came back after the renew deadline'
+            : 'not renewed within the renew deadline';
+      const next = afterAttempt(state, { outcome, startedAt, now, renewDeadlineMs: s.renewDeadlineMs });
+      if (outcome === 'acquired' && !next.state.leading && !state.leading) log.warn({ tookMs: Math.round(now - startedAt) }, 'took the lease too late to lead on it: trying again');
+      apply(next, why);
+      const wait = nextLookInMs({ leading: state.leading, retryPeriodMs: s.retryPeriodMs, heldUntil: attempter.heldUntil(), now: deps.clock.now(), random });
       tickTimer = timers.setTimeout(tick, wait);
     });
   }
@@ -94,13 +155,24 @@ export function createLeaderElector(deps: LeaderElectorDeps): LeaderElector {
       tickTimer = undefined;
       await inFlight;
       clearDeadline();
-      if (!state.leading) return;
+      const ending = term;
+      const deadlineAt = state.deadlineAt;
+      term = undefined;
+      if (!state.leading || !ending || deadlineAt === undefined) return;
       state = { leading: false };
       log.info({}, 'stopping: leadership ends');
-      await deps.onStoppedLeading?.();
-      if (options.release ?? true) await access.release(s.identity, clock.now());
+      // Nothing new is written from here; what is in flight may finish while the work drains, but not past
+      // the renew deadline, since no renewal will move it any more.
+      const cut = timers.setTimeout(() => ending.end('not renewed within the renew deadline'), Math.max(0, deadlineAt - monotonic.now()));
+      try {
+        await deps.onStoppedLeading?.();
+      } finally {
+        timers.clearTimeout(cut);
+        ending.end('the process is stopping');
+      }
+      if (options.release ?? true) await access.release(s.identity, deps.clock.now());
     },
-    isLeader: () => state.leading,
+    isLeader: holdsNow,
     holder: () => attempter.holder(),
   };
 }
@@ -116,15 +188,4 @@ function leaseParts(deps: LeaderElectorDeps) {
     access, identity: s.identity, leaseDurationMs: s.leaseDurationMs, renewTimeToleranceMs: renewTimeToleranceMs(s), clock, log,
   });
   return { log, access, attempter };
-}
-
-/** Tells the log and the callbacks that leadership began or ended. */
-function announce(change: LeaderChange, why: string, log: Logger, deps: LeaderElectorDeps) {
-  if (change === 'started') {
-    log.info({}, 'became the leader');
-    deps.onStartedLeading?.();
-  } else if (change === 'stopped') {
-    log.warn({ why }, 'stopped leading');
-    void Promise.resolve(deps.onStoppedLeading?.()).catch((error: unknown) => log.error({ err: error }, 'stopping the leader work failed'));
-  }
 }

@@ -17,6 +17,9 @@ export type KubernetesErrorCode =
   | 'ERR_KUBE_TLS'
   | 'ERR_KUBE_BAD_RESPONSE'
   | 'ERR_KUBE_WRONG_SECRET_TYPE'
+  | 'ERR_KUBE_FOREIGN_MANAGER'
+  | 'ERR_KUBE_UNMERGEABLE_SECRET'
+  | 'ERR_KUBE_ABANDONED'
   | 'ERR_KUBE_CONFIRM_MISMATCH';
 
 export type KubeVerb = 'get' | 'create' | 'update' | 'delete';

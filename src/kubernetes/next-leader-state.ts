@@ -4,7 +4,10 @@
 // the renewTime it wrote (later than that start) or from when they saw it
 // (later still); a renewTime is trusted only from a clock at most half of
 // (leaseDuration - renewDeadline) behind theirs, so with renewDeadline <
-// leaseDuration we stop writing before anyone else may start.
+// leaseDuration we stop writing before anyone else may start. A renewal
+// that comes back after its own deadline (a slow answer, a stalled process)
+// is worth nothing: that leadership is not taken up, or ends. The times are
+// read from a monotonic clock.
 export interface LeaderState {
   leading: boolean;
   /** While leading: the moment leadership lapses unless a renewal succeeds first. */
@@ -19,7 +22,9 @@ export function afterAttempt(
   attempt: { outcome: LeaseAttempt; startedAt: number; now: number; renewDeadlineMs: number },
 ): { state: LeaderState; change: LeaderChange } {
   if (attempt.outcome === 'acquired') {
-    return { state: { leading: true, deadlineAt: attempt.startedAt + attempt.renewDeadlineMs }, change: state.leading ? undefined : 'started' };
+    const deadlineAt = attempt.startedAt + attempt.renewDeadlineMs;
+    if (attempt.now >= deadlineAt) return { state: { leading: false }, change: state.leading ? 'stopped' : undefined };
+    return { state: { leading: true, deadlineAt }, change: state.leading ? undefined : 'started' };
   }
   // Someone else holds it: whatever we believed, we are not the leader.
   if (attempt.outcome === 'held-by-other') return { state: { leading: false }, change: state.leading ? 'stopped' : undefined };

@@ -6,7 +6,7 @@ import { tokenSecrets, type EcrToken } from '../ecr/ecr-token.js';
 import { createLogger } from './create-logger.js';
 import { createScrubbingDestination, createSecretScrubber } from './create-scrubbing-destination.js';
 
-/** The logger, with every known secret scrubbed from its lines, and how to teach it a new token. */
+/** The logger, with every known secret scrubbed from its lines, and how to teach it a new token or secret. */
 export function createLogging(config: Config, options: { logDestination?: DestinationStream }) {
   const scrubber = createSecretScrubber();
   if (config.apiKey) scrubber.keep(config.apiKey);
@@ -17,5 +17,5 @@ export function createLogging(config: Config, options: { logDestination?: Destin
   const onToken = (token: EcrToken) => {
     for (const secret of tokenSecrets(token)) scrubber.add(secret);
   };
-  return { logger, onToken, scrub: (text: string) => scrubber.scrub(text) };
+  return { logger, onToken, scrubber, scrub: (text: string) => scrubber.scrub(text) };
 }

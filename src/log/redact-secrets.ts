@@ -1,11 +1,13 @@
 // The one redaction rule: every occurrence of a known secret becomes
 // [REDACTED]. Short strings are never treated as secrets, so that ordinary
-// words are not blanked out; real secrets are long.
+// words are not blanked out; real secrets are long. The longest go first, so
+// that a secret holding another (a stored document holding a token) is
+// removed whole rather than cut around the smaller one.
 export const MIN_SECRET_LENGTH = 8;
 
 export function redactSecrets(text: string, secrets: Iterable<string>): string {
   let out = text;
-  for (const secret of secrets) {
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
     if (secret.length >= MIN_SECRET_LENGTH && out.includes(secret)) out = out.split(secret).join('[REDACTED]');
   }
   return out;

@@ -38,9 +38,19 @@ export interface SinkPlan {
   preview: PublishPreview;
 }
 
+/**
+ * Given to a publish under leader election: whether this replica's term of
+ * leadership still holds (check it right before each write), and a signal
+ * aborted when the term ends (hand it to the requests that write).
+ */
+export interface WriteFence {
+  holds(): boolean;
+  readonly signal: AbortSignal;
+}
+
 export interface SinkBatch<P extends SinkPlan = SinkPlan> {
   plan(target: TargetConfig, token: EcrToken): Promise<P>;
-  publish(plan: P): Promise<void>;
+  publish(plan: P, fence?: WriteFence): Promise<void>;
   confirm(plan: P, timeoutMs: number): Promise<void>;
 }
 

@@ -43,6 +43,18 @@ describe('buildPullSecret', () => {
     expect(dockerConfig(secret).auths[HOST].password).toBe('pw-2');
   });
 
+  it("writes only its registry's entry into an existing .dockerconfigjson: a Docker Hub entry stays byte for byte", () => {
+    const document = '{"auths": {"https://index.docker.io/v1/": {"auth": "ZG9ja2VyOmh1Yg=="}}, "credsStore": "desktop"}';
+    const existing: SecretObject = {
+      metadata: { name: 'shared', namespace: 'agents', resourceVersion: '7' },
+      type: 'kubernetes.io/dockerconfigjson',
+      data: { '.dockerconfigjson': Buffer.from(document).toString('base64') },
+    };
+    const text = Buffer.from(buildPullSecret({ namespace: 'agents', name: 'shared' }, token('pw-3'), existing).data!['.dockerconfigjson']!, 'base64').toString();
+    const ours = JSON.stringify({ username: 'AWS', password: 'pw-3', auth: Buffer.from('AWS:pw-3').toString('base64') });
+    expect(text).toBe(`{"auths": {"https://index.docker.io/v1/": {"auth": "ZG9ja2VyOmh1Yg=="},"${HOST}":${ours}}, "credsStore": "desktop"}`);
+  });
+
   it('leaves another manager named on the label alone', () => {
     const existing: SecretObject = { metadata: { name: 's', labels: { 'app.kubernetes.io/managed-by': 'Helm' } }, type: 'kubernetes.io/dockerconfigjson' };
     expect(buildPullSecret({ namespace: 'a', name: 's' }, token('p'), existing).metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'Helm' });

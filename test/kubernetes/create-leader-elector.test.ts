@@ -25,6 +25,7 @@ function elector(time: FakeTime, store: ReturnType<typeof createLeaseStore>, ide
     client: store.client,
     settings: { namespace: 'ns', leaseName: 'refresher', identity, ...DEFAULTS },
     clock: time.clock,
+    monotonic: time.clock,
     timers: time.timers,
     logger: captureLog('info').logger,
     // Mid-range jitter: looks every 2.2 s, so a takeover on a look would land off the lease's end.

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { EcrToken } from '../../src/ecr/ecr-token.js';
 import { fenceSinks } from '../../src/sink/fence-sinks.js';
-import type { Sink, SinkPlan } from '../../src/sink/sink.js';
+import type { Sink, SinkPlan, WriteFence } from '../../src/sink/sink.js';
 import { makeTarget } from '../support/make-config.js';
 
 // A sink that records what reaches it: the fence must stop publishes, not reads.
-function recordingSink(calls: string[]): Sink {
+function recordingSink(calls: string[], fences: (WriteFence | undefined)[]): Sink {
   return {
     describe: (target) => ({ kind: 'pipecat', name: target.secretSet }),
     info: () => ({ format: 'auto' }),
@@ -14,7 +14,10 @@ function recordingSink(calls: string[]): Sink {
         calls.push('plan');
         return { target, token, creating: false, details: {}, preview: { method: 'PUT', url: 'u', headers: {}, body: {} } };
       },
-      publish: async () => void calls.push('publish'),
+      publish: async (_plan, fence) => {
+        calls.push('publish');
+        fences.push(fence);
+      },
       confirm: async () => void calls.push('confirm'),
     }),
     stop: () => void calls.push('stop'),
@@ -24,17 +27,19 @@ function recordingSink(calls: string[]): Sink {
 const token = { password: 'p', authorizationToken: 'a', expiresAt: 0, proxyEndpoint: 'https://h', registryHost: 'h' } as EcrToken;
 
 describe('fenceSinks', () => {
-  it('lets a publish through while leading and refuses it, permanently, once leadership has lapsed', async () => {
+  it('lets a publish through while the term holds, handing the sink the fence, and refuses it, permanently, once the term has lapsed', async () => {
     const calls: string[] = [];
+    const fences: (WriteFence | undefined)[] = [];
     let leading = true;
-    const sink = fenceSinks({ pipecat: recordingSink(calls) }, () => leading).pipecat!;
+    const fence: WriteFence = { holds: () => leading, signal: new AbortController().signal };
+    const sink = fenceSinks({ pipecat: recordingSink(calls, fences) }, fence).pipecat!;
     const batch = sink.batch();
     const plan: SinkPlan = await batch.plan(makeTarget(), token);
     await batch.publish(plan);
     leading = false;
     await expect(batch.publish(plan)).rejects.toMatchObject({ retryable: false, stage: 'push', message: expect.stringContaining('no longer holds the leader election Lease') });
     await batch.confirm(plan, 1000);
-    sink.stop();
-    expect(calls).toEqual(['plan', 'publish', 'confirm', 'stop']);
+    expect(calls).toEqual(['plan', 'publish', 'confirm']);
+    expect(fences).toEqual([fence]);
   });
 });

@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLeaderElector, type LeaderElector } from '../../src/kubernetes/create-leader-elector.js';
 import type { KubeClient } from '../../src/kubernetes/create-kube-client.js';
+import { monotonicClock } from '../../src/kubernetes/monotonic-clock.js';
 import { systemClock, systemTimers } from '../../src/schedule/clock.js';
 import { startKubeApiServer, type KubeApiServer } from '../support/kube/start-kube-api-server.js';
 import { captureLog } from '../support/capture-log.js';
@@ -54,6 +55,7 @@ function replica(identity: string, leaseName: string, token?: string): Replica {
     client,
     settings: { namespace: NS, leaseName, identity, ...TIMING },
     clock: systemClock,
+    monotonic: monotonicClock,
     timers: systemTimers,
     logger: log.logger,
     onStartedLeading: () => r.started.push(Date.now()),

@@ -37,6 +37,15 @@ describe('next leader state', () => {
     expect(afterDeadline({ leading: true, deadlineAt: 11_000 }, 11_000)).toEqual({ state: { leading: false }, change: 'stopped' });
   });
 
+  it('does not take up leadership won too late: the acquire came back after its own renew deadline', () => {
+    expect(afterAttempt({ leading: false }, { outcome: 'acquired', startedAt: 1000, now: 11_000, renewDeadlineMs: RENEW_DEADLINE })).toEqual({ state: { leading: false }, change: undefined });
+    // A renewal that late ends a term, even if the old deadline had not been seen to pass.
+    expect(afterAttempt({ leading: true, deadlineAt: 12_000 }, { outcome: 'acquired', startedAt: 1500, now: 11_600, renewDeadlineMs: RENEW_DEADLINE })).toEqual({
+      state: { leading: false },
+      change: 'stopped',
+    });
+  });
+
   it('leadership lapses before the lease can expire for a replica that saw the last renewal', () => {
     // The renewal began at 5000; another replica saw it no earlier, so for it the lease runs to 5000 + 15 s at least.
     const { state } = afterAttempt({ leading: true, deadlineAt: 0 }, { outcome: 'acquired', startedAt: 5000, now: 5200, renewDeadlineMs: RENEW_DEADLINE });

@@ -70,13 +70,69 @@ describe('writePullSecret on a real API server', () => {
     await kubectlOk(kube, ['create', 'secret', 'generic', 'app-config', '-n', NS, '--from-literal=url=postgres://db']);
     const before = await getJson<Secret>(kube, ['secret', '-n', NS, 'app-config']);
     const target = { namespace: NS, name: 'app-config' };
-    expect(await planPullSecret(admin, target)).toEqual({ action: 'refuse', problem: 'it has type "Opaque", not kubernetes.io/dockerconfigjson' });
+    expect(await planPullSecret(admin, target)).toEqual({
+      action: 'refuse',
+      code: 'ERR_KUBE_WRONG_SECRET_TYPE',
+      problem: 'it has type "Opaque", not kubernetes.io/dockerconfigjson',
+      fix: 'point the target at another name, or delete that Secret (kubectl delete secret -n agents app-config) if nothing needs it',
+    });
     const error = await failure<KubernetesError>(writePullSecret({ client: admin, target, token: testToken(4) }));
     expect(error).toMatchObject({ code: 'ERR_KUBE_WRONG_SECRET_TYPE', retryable: false });
     expect(error.message).toContain('kubectl delete secret -n agents app-config');
     const after = await getJson<Secret>(kube, ['secret', '-n', NS, 'app-config']);
     expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
     expect(after.data).toEqual(before.data);
+  });
+
+  it('a Secret shared with Docker Hub keeps the Docker Hub entry, and the rest of its document, byte for byte after refreshes', async () => {
+    const dockerHub = '"https://index.docker.io/v1/": {"username": "team", "password": "hub-pass", "auth": "dGVhbTpodWItcGFzcw==", "email": "caf\\u00e9@example.com"}';
+    const document = `{\n  "auths": {\n    ${dockerHub}\n  },\n  "credsStore": "desktop",\n  "credHelpers": {"gcr.io": "gcloud"}\n}\n`;
+    await kubectlOk(kube, ['apply', '-f', '-'], JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'shared-hub', namespace: NS },
+      type: 'kubernetes.io/dockerconfigjson',
+      data: { '.dockerconfigjson': Buffer.from(document).toString('base64') },
+    }));
+    const target = { namespace: NS, name: 'shared-hub' };
+    for (const n of [20, 21, 22]) {
+      const token = testToken(n);
+      await writePullSecret({ client: admin, target, token });
+      await confirmPullSecret({ client: admin, target, token });
+      const stored = Buffer.from((await getJson<Secret>(kube, ['secret', '-n', NS, 'shared-hub'])).data!['.dockerconfigjson']!, 'base64').toString('utf8');
+      const ours = JSON.stringify({ username: 'AWS', password: token.password, auth: token.authorizationToken });
+      // Exactly the document as it was, with our entry added after Docker Hub's (and on later refreshes, replaced in place).
+      expect(stored).toBe(document.replace(dockerHub, `${dockerHub},"${token.registryHost}":${ours}`));
+    }
+  });
+
+  it('a Secret managed by Helm is refused, naming Helm and the opt-in annotation; once a person adds it, our entry is merged in', async () => {
+    const dockerHub = '{"auths":{"https://index.docker.io/v1/":{"auth":"dGVhbTpodWItcGFzcw=="}}}';
+    await kubectlOk(kube, ['apply', '-f', '-'], JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'helm-pull', namespace: NS, labels: { 'app.kubernetes.io/managed-by': 'Helm' }, annotations: { 'meta.helm.sh/release-name': 'agents' } },
+      type: 'kubernetes.io/dockerconfigjson',
+      data: { '.dockerconfigjson': Buffer.from(dockerHub).toString('base64') },
+    }));
+    const before = await getJson<Secret>(kube, ['secret', '-n', NS, 'helm-pull']);
+    const target = { namespace: NS, name: 'helm-pull' };
+    const planned = await planPullSecret(admin, target);
+    expect(planned).toMatchObject({ action: 'refuse', code: 'ERR_KUBE_FOREIGN_MANAGER', problem: 'it is managed by "Helm" (label app.kubernetes.io/managed-by)' });
+    const error = await failure<KubernetesError>(writePullSecret({ client: admin, target, token: testToken(30) }));
+    expect(error).toMatchObject({ code: 'ERR_KUBE_FOREIGN_MANAGER', reason: 'config', retryable: false, namespace: NS, resourceName: 'helm-pull' });
+    expect(error.message).toContain(`Secret agents/helm-pull at ${admin.endpoint} is not written: it is managed by "Helm"`);
+    expect(error.fix).toContain('kubectl annotate secret -n agents helm-pull ecr-token-refresher.pipecat.ai/allow-merge=true');
+    expect((await getJson<Secret>(kube, ['secret', '-n', NS, 'helm-pull'])).metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+
+    await kubectlOk(kube, ['annotate', 'secret', '-n', NS, 'helm-pull', 'ecr-token-refresher.pipecat.ai/allow-merge=true']);
+    const token = testToken(31);
+    expect(await writePullSecret({ client: admin, target, token })).toMatchObject({ action: 'updated' });
+    const after = await getJson<Secret>(kube, ['secret', '-n', NS, 'helm-pull']);
+    expect(after.metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'Helm' });
+    expect(registryEntry(after, token.registryHost).password).toBe(token.password);
+    const stored = Buffer.from(after.data!['.dockerconfigjson']!, 'base64').toString('utf8');
+    expect(stored.startsWith('{"auths":{"https://index.docker.io/v1/":{"auth":"dGVhbTpodWItcGFzcw=="},')).toBe(true);
   });
 
   it('plans create and update by reading only', async () => {

@@ -28,4 +28,18 @@ describe('log hygiene', () => {
     for (let i = 0; i < 2000; i++) scrubber.add(`token-${i}-abcdefgh`);
     expect(scrubber.scrub('pk_live_abcdefgh token-1999-abcdefgh token-0-abcdefgh')).toBe('[REDACTED] [REDACTED] token-0-abcdefgh');
   });
+
+  it('keeps the last few values of a rotating credential, however many tokens pass through', () => {
+    const scrubber = createSecretScrubber();
+    for (const n of [1, 2, 3, 4]) scrubber.rotate('bearer', `sa-token-${n}-abcdefgh`);
+    for (let i = 0; i < 2000; i++) scrubber.add(`token-${i}-abcdefgh`);
+    expect(scrubber.scrub('sa-token-4-abcdefgh sa-token-2-abcdefgh sa-token-1-abcdefgh')).toBe('[REDACTED] [REDACTED] sa-token-1-abcdefgh');
+  });
+
+  it('removes a secret that holds another whole, whichever was learnt first', () => {
+    const scrubber = createSecretScrubber();
+    scrubber.add('inner-token-abcdefgh');
+    scrubber.add('{"document":"inner-token-abcdefgh","other":"hub-credential"}');
+    expect(scrubber.scrub('stored {"document":"inner-token-abcdefgh","other":"hub-credential"} end')).toBe('stored [REDACTED] end');
+  });
 });
