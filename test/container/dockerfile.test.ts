@@ -82,7 +82,6 @@ describe('Dockerfile', () => {
   it('sets production env and OCI labels in the runtime stage', () => {
     const env = find('ENV').map((i) => i.args).join(' ');
     expect(env).toMatch(/NODE_ENV=production/);
-    expect(env).toMatch(/AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true/);
     const labels = find('LABEL').map((i) => i.args).join(' ');
     for (const key of ['title', 'description', 'source', 'licenses', 'version', 'revision']) {
       expect(labels).toContain(`org.opencontainers.image.${key}=`);
