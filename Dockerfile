@@ -10,8 +10,9 @@
 #   podman build --format docker --network host \
 #     --build-arg BUILD_IMAGE=localhost/... --build-arg RUNTIME_IMAGE=localhost/... .
 
-ARG BUILD_IMAGE=node:24-bookworm-slim
-ARG RUNTIME_IMAGE=gcr.io/distroless/nodejs24-debian12:nonroot
+# Node 26, the newest LTS that distroless publishes (on Debian 13 only); docs/container.md says why.
+ARG BUILD_IMAGE=node:26-trixie-slim
+ARG RUNTIME_IMAGE=gcr.io/distroless/nodejs26-debian13:nonroot
 
 # --- bundle -----------------------------------------------------------------------------------
 # The bundle is plain JavaScript, so it is built once on the build machine's own platform.
@@ -55,8 +56,7 @@ LABEL org.opencontainers.image.title="ecr-token-refresher" \
 # NODE_COMPILE_CACHE: V8's code cache for the bundle, written at build time (stage above), saves
 # parsing and compiling 1.4 MB of JavaScript at every start (Node >= 22 reads it).
 ENV NODE_ENV=production \
-    NODE_COMPILE_CACHE=/app/compile-cache \
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
+    NODE_COMPILE_CACHE=/app/compile-cache
 WORKDIR /app
 COPY package.json ./
 COPY --from=build /app/dist/cli.js ./dist/cli.js

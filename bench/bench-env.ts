@@ -21,7 +21,6 @@ export function refresherEnv(endpoints: Endpoints, home: string, extra: Record<s
     HOME: home,
     ...AWS_KEYS,
     AWS_ENDPOINT_URL_ECR: endpoints.ecrUrl,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     PCC_API_URL: endpoints.apiUrl,
     PCC_API_KEY: endpoints.apiKey,
     METRICS_HOST: '127.0.0.1',

@@ -68,7 +68,6 @@ export async function benchLambda(options: { runs: number }): Promise<LambdaBenc
       AWS_ENDPOINT_URL_ECR: ecr.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: moto.url,
       AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       PCC_API_URL: api.url,
       PCC_API_KEY_SECRET_ARN: arn,
       PCC_SECRET_SET: 'bench-lambda',

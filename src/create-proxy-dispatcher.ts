@@ -16,7 +16,10 @@ export function createProxyDispatcher(env: Env): Dispatcher | undefined {
   const httpProxy = proxyVariable(env, 'HTTP_PROXY');
   const httpsProxy = proxyVariable(env, 'HTTPS_PROXY');
   if (!httpProxy && !httpsProxy) return undefined;
-  return new EnvHttpProxyAgent({ httpProxy, httpsProxy, noProxy: proxyVariable(env, 'NO_PROXY') ?? '' });
+  // proxyTunnel: http:// targets (a Pushgateway, a webhook) go through a CONNECT tunnel too, as
+  // https:// ones do; undici 8 would otherwise send them to the proxy as absolute-URI requests,
+  // which proxies that only tunnel refuse.
+  return new EnvHttpProxyAgent({ httpProxy, httpsProxy, noProxy: proxyVariable(env, 'NO_PROXY') ?? '', proxyTunnel: true });
 }
 
 /** The proxy URL without credentials, for the start-up log line. */

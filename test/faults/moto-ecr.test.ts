@@ -53,7 +53,6 @@ function awsEnv(endpoint: string): Record<string, string> {
     AWS_ACCESS_KEY_ID: 'AKIAMOTOTESTEXAMPLE1',
     AWS_SECRET_ACCESS_KEY: 'moto-secret-access-key',
     AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     AWS_CONFIG_FILE: join(dir, 'no-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'),
   };

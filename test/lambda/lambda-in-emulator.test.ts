@@ -49,7 +49,6 @@ function functionEnv(extra: Record<string, string>): Record<string, string> {
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_CONFIG_FILE: join(home, 'no-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     PCC_API_URL: api.url,
     CONFIRM_TIMEOUT: '10s',
     RETRY_INITIAL_DELAY: '1s',

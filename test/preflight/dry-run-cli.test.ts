@@ -32,7 +32,7 @@ function withoutAwsCredentials(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return rest;
 }
 
-describe.sequential('--dry-run as a preflight', () => {
+describe('--dry-run as a preflight', () => {
   systemTest('with the secrets API unreachable and no AWS credentials, reports both problems, each with its endpoint', async ({ cli, cliEnv, ecr }) => {
     const deadPort = await freePort();
     const env = withoutAwsCredentials(cliEnv({ PCC_API_URL: `http://127.0.0.1:${deadPort}/v1`, PCC_SECRET_SET: 'pf-unreachable' }));

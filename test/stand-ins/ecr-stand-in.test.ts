@@ -3,8 +3,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ecrErrors } from '../../stand-ins/ecr-fault.js';
 import { startEcrStandIn, type EcrStandIn } from '../../stand-ins/ecr-stand-in.js';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
 const credentials = { accessKeyId: 'AKIAEXAMPLE0000000001', secretAccessKey: 'example-secret-access-key' };
 let ecr: EcrStandIn;
 let nowMs = Date.parse('2025-03-01T10:00:00Z');

@@ -7,6 +7,5 @@ export function inProcessAwsEnv(ecrUrl: string): Record<string, string> {
     AWS_ACCESS_KEY_ID: 'AKIAINTEGRATION00001',
     AWS_SECRET_ACCESS_KEY: 'integration-secret-not-real',
     AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
 }

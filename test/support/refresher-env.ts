@@ -18,7 +18,6 @@ export function refresherEnv(options: {
     AWS_SECRET_ACCESS_KEY: 'e2e-secret-access-key-not-real',
     AWS_REGION: 'us-east-1',
     AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     PCC_API_URL: options.api.url,
     PCC_API_KEY: options.api.apiKey,
     METRICS_HOST: '127.0.0.1',

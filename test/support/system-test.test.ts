@@ -44,7 +44,7 @@ describe('system-test fixtures', () => {
     const vitest = join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');
     const run = await runToExit(tracker, process.execPath, [vitest, 'run', '--config', 'test/support/probe/vitest.config.ts'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: dir, FIXTURE_PROBE_REPORT: reportFile, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      env: { PATH: process.env.PATH, HOME: dir, FIXTURE_PROBE_REPORT: reportFile },
       timeoutMs: 90_000,
     });
     expect(run.code, run.stdout + run.stderr).toBe(0);

@@ -96,7 +96,6 @@ function useAws(endpoint: string, accessKeyId: string, home: string) {
   vi.stubEnv('AWS_ACCESS_KEY_ID', accessKeyId);
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'fault-matrix-secret-access-key');
   vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
-  vi.stubEnv('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
   // No profile of this machine may stand in for the keys above.
   vi.stubEnv('AWS_CONFIG_FILE', join(home, 'no-config'));
   vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', join(home, 'no-credentials'));
