@@ -18,7 +18,7 @@ export type SettingResult = { ok: true; value: string | number | boolean } | { o
 export function readSetting(setting: Setting, raw: unknown): SettingResult {
   switch (setting.kind) {
     case 'url':
-      return readUrl(raw, setting.field === 'apiUrl');
+      return setting.field === 'apiUrl' ? readApiUrl(raw) : readUrl(raw, false);
     case 'cron':
       return readCron(raw);
     case 'text':
@@ -58,6 +58,20 @@ function readUrl(raw: unknown, stripTrailingSlash: boolean): SettingResult {
   }
   const text = raw.trim();
   return { ok: true, value: stripTrailingSlash ? text.replace(/\/+$/, '') : text };
+}
+
+/** Hosts whose http:// never leaves the machine (the local stand-ins). */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/** The secrets API gets the bearer key and the token: https only, except to this machine. */
+function readApiUrl(raw: unknown): SettingResult {
+  const result = readUrl(raw, true);
+  if (!result.ok) return result;
+  const url = new URL(String(result.value));
+  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
+    return { ok: false, message: `must use https (the API key and the token would travel in clear text); set it to https://${url.host}${url.pathname}` };
+  }
+  return result;
 }
 
 function readBoolean(raw: unknown): SettingResult {

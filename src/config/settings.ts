@@ -10,7 +10,7 @@ export const TOKEN_LIFETIME_MS = 12 * 3_600_000;
 const positive = (ms: number) => (ms <= 0 ? 'must be longer than 0: use a duration like 30s' : undefined);
 
 export const SETTINGS: readonly Setting[] = [
-  { key: 'apiUrl', env: 'PCC_API_URL', kind: 'url', field: 'apiUrl', default: 'https://api.pipecat.daily.co/v1', help: 'Pipecat Cloud API base URL' },
+  { key: 'apiUrl', env: 'PCC_API_URL', kind: 'url', field: 'apiUrl', default: 'https://api.pipecat.daily.co/v1', help: 'Pipecat Cloud API base URL; https (plain http only to 127.0.0.1, ::1 or localhost)' },
   { key: 'schedule', env: 'REFRESH_SCHEDULE', kind: 'cron', field: 'schedule', default: '0 */6 * * *', help: 'cron expression for scheduled refreshes' },
   {
     key: 'scheduleJitter',
