@@ -3,6 +3,7 @@
 // are never echoed: webhook and Pushgateway URLs can carry credentials.
 import { validate as validateCron } from 'node-cron';
 import type { LogLevel } from './config.js';
+import { isLoopbackHost } from './is-loopback-host.js';
 import { parseDuration } from './parse-duration.js';
 import type { Setting } from './setting.js';
 import { suggestName } from './suggest-name.js';
@@ -60,15 +61,12 @@ function readUrl(raw: unknown, stripTrailingSlash: boolean): SettingResult {
   return { ok: true, value: stripTrailingSlash ? text.replace(/\/+$/, '') : text };
 }
 
-/** Hosts whose http:// never leaves the machine (the local stand-ins). */
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
-
 /** The secrets API gets the bearer key and the token: https only, except to this machine. */
 function readApiUrl(raw: unknown): SettingResult {
   const result = readUrl(raw, true);
   if (!result.ok) return result;
   const url = new URL(String(result.value));
-  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     return { ok: false, message: `must use https (the API key and the token would travel in clear text); set it to https://${url.host}${url.pathname}` };
   }
   return result;
