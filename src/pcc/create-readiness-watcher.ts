@@ -62,9 +62,11 @@ export function createReadinessWatcher(deps: {
     // A Retry-After beyond a deadline must not hold the wait past it; otherwise the
     // poll after a deadline is the one that gives up.
     wakeAt = notBefore > scheduled ? Math.min(pollAt, ...[...waiters].map((w) => w.deadline)) : pollAt;
+    // Decided now, not by reading the clock when the timer fires: timers and clock may be apart.
+    const pollsThen = wakeAt === pollAt;
     timer = deps.timers.setTimeout(() => {
       timer = undefined;
-      if (deps.clock.now() >= pollAt) void poll();
+      if (pollsThen) void poll();
       else decide({ now: deps.clock.now() }, arrivals);
     }, Math.max(0, wakeAt - now));
   }
