@@ -5,6 +5,8 @@
 // Admin routes outside /v1, loopback only: POST /__admin/fault
 // {route?, fault|null, count?}, POST /__admin/provisioning {name?, outcome,
 // errorMessage?}, POST /__admin/reset, GET /__admin/state (includes values).
+// Late flip (POST /__admin/late-flip {ms}): after a PUT an existing set keeps
+// showing its old status that long before it goes pending, then ready.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createFaultSwitch } from './fault-switch.js';
 import { isLoopback } from './is-loopback.js';
@@ -36,6 +38,8 @@ export interface SecretsApiStandInOptions {
   putStatus?: 200 | 202;
   /** Clock in epoch milliseconds. Default Date.now. */
   now?: () => number;
+  /** Late flip: how long an existing set shows its old status after a PUT. Default 0 (off). */
+  lateFlipMs?: number;
 }
 
 export interface RecordedRequest {
@@ -63,6 +67,8 @@ export interface SecretsApiStandIn {
   setProvisioning(name: string, outcome: ProvisioningOutcome | undefined): void;
   /** Outcome for sets without their own; undefined: ready. */
   setDefaultProvisioning(outcome: ProvisioningOutcome | undefined): void;
+  /** Late flip for the next PUTs; 0 turns it off. reset() goes back to the option's value. */
+  setLateFlip(ms: number): void;
   /** A fault for every matching request until cleared with undefined. Route defaults to 'any'. */
   setFault(fault: SecretsApiFault | undefined, route?: FaultRoute): void;
   /** Faults for the next `count` matching requests, used before persistent ones. */
@@ -93,6 +99,7 @@ export async function startSecretsApiStandIn(options: SecretsApiStandInOptions =
     provisioningDelayMs: options.provisioningDelayMs ?? 300,
     now,
     putStatus: options.putStatus ?? 202,
+    lateFlipMs: options.lateFlipMs,
   });
   const faults = createFaultSwitch<SecretsApiFault, SecretsApiRoute>();
   const requests: RecordedRequest[] = [];
@@ -189,6 +196,7 @@ export async function startSecretsApiStandIn(options: SecretsApiStandInOptions =
     }
     if (path === '/__admin/fault') return send(res, adminFault(body));
     if (path === '/__admin/provisioning') return send(res, adminProvisioning(body));
+    if (path === '/__admin/late-flip') return send(res, adminLateFlip(body));
     send(res, apiError(404, 'NOT_FOUND', 'unknown admin route'));
   }
 
@@ -221,6 +229,12 @@ export async function startSecretsApiStandIn(options: SecretsApiStandInOptions =
     return { status: 200, body: { status: 'OK' } };
   }
 
+  function adminLateFlip(body: Record<string, unknown>): StoreResult {
+    if (typeof body.ms !== 'number' || !Number.isInteger(body.ms) || body.ms < 0) return apiError(400, 'GENERIC_BAD_REQUEST', 'ms must be a whole number of milliseconds, 0 to turn it off');
+    store.setLateFlip(body.ms);
+    return { status: 200, body: { status: 'OK' } };
+  }
+
   function reset() {
     store.clear();
     faults.clear();
@@ -240,6 +254,7 @@ export async function startSecretsApiStandIn(options: SecretsApiStandInOptions =
     getSet: (name) => store.snapshot(name),
     setProvisioning: (name, outcome) => store.setProvisioning(name, outcome),
     setDefaultProvisioning: (outcome) => store.setDefaultProvisioning(outcome),
+    setLateFlip: (ms) => store.setLateFlip(ms),
     setFault: (fault, route = 'any') => faults.set(fault, route),
     failNext: (count, fault, route = 'any') => faults.failNext(count, fault, route),
     reset,

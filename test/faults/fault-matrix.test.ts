@@ -283,7 +283,7 @@ const SECRETS_ROWS: Row[] = [
   {
     name: 'DNS failure for the API host (pcc-api.invalid), run as the CLI',
     driver: 'cli',
-    config: () => ({ apiUrl: 'http://pcc-api.invalid/v1' }),
+    config: () => ({ apiUrl: 'https://pcc-api.invalid/v1' }),
     expect: { outcome: 'gives-up', stage: 'push', reason: 'dns_error', ecrRequests: 4, puts: 0, apiRequests: 0 },
   },
 ];
