@@ -4,7 +4,7 @@
 // those files name. What a test file reaches decides which tier it may run in.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import ts from 'typescript';
+import { transformSync } from 'esbuild';
 
 export interface ImportClosure {
   /** Project files reached, as paths relative to the root, the start file included. */
@@ -13,22 +13,19 @@ export interface ImportClosure {
   packages: Array<{ specifier: string; from: string }>;
 }
 
-/** The specifiers one file names at run time: `import type` and `export type` are left out (they vanish). */
+/**
+ * The specifiers one file names at run time. esbuild compiles the file the way
+ * the build does, dropping `import type`, `export type` and imports used only as
+ * types (they vanish); its output prints every remaining import in one form.
+ */
 export function specifiersIn(fileName: string, source: string): string[] {
+  const { code } = transformSync(source, { loader: fileName.endsWith('.js') || fileName.endsWith('.mjs') ? 'js' : 'ts', format: 'esm', sourcefile: fileName });
   const found: string[] = [];
-  const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node) && !node.importClause?.isTypeOnly && ts.isStringLiteral(node.moduleSpecifier)) {
-      found.push(node.moduleSpecifier.text);
-    } else if (ts.isExportDeclaration(node) && !node.isTypeOnly && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
-      found.push(node.moduleSpecifier.text);
-    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
-      const [argument] = node.arguments;
-      if (argument && ts.isStringLiteralLike(argument)) found.push(argument.text);
-      else found.push('<computed import()>');
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS));
+  for (const match of code.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s*"([^"]+)"|^\s*import\s*"([^"]+)"/gm)) found.push((match[1] ?? match[2])!);
+  for (const match of code.matchAll(/\bimport\(\s*([^)]*?)\s*\)/g)) {
+    const literal = /^"([^"]+)"$/.exec(match[1]!);
+    found.push(literal ? literal[1]! : '<computed import()>');
+  }
   return found;
 }
 
