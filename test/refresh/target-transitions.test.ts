@@ -102,11 +102,11 @@ describe('a permanent failure in the daemon: reported at once, then tried again 
 
   it('tries again faster inside the margin, and faster still as the token runs out', () => {
     const held = confirmed(NOW - 9 * HOUR, 12 * HOUR);
-    const wait = retryOf(afterFailure(held, failure('forbidden', false), daemon))!.delayMs;
+    const wait = retryOf(afterFailure(held, failure('unauthorized', false), daemon))!.delayMs;
     expect(wait).toBeLessThanOrEqual(PERMANENT_AT_RISK_RETRY_MS);
     // 40 s left: a quarter of it at most, so several tries fit before it expires.
     const nearly = confirmed(NOW - 60_000 + 40_000, 60_000);
-    const soon = retryOf(afterFailure(nearly, failure('forbidden', false), daemon))!;
+    const soon = retryOf(afterFailure(nearly, failure('unauthorized', false), daemon))!;
     expect(soon.delayMs).toBeLessThanOrEqual(10_000);
     expect(soon.delayMs).toBeGreaterThanOrEqual(RETRY_FLOOR_MS);
   });
@@ -121,7 +121,7 @@ describe('a permanent failure in the daemon: reported at once, then tried again 
     const attempts: number[] = [];
     while (now < burstEnds) {
       attempts.push(now);
-      const next = afterFailure(record, failure('forbidden', false), at(now));
+      const next = afterFailure(record, failure('unauthorized', false), at(now));
       record = next.record;
       now = retryOf(next)!.at;
     }
@@ -151,7 +151,7 @@ describe('retries once the token has expired or is about to', () => {
   it('never retries sooner than the floor, whatever the settings', () => {
     const tiny: TransitionPolicy = { ...daemon, backoff: { initialDelayMs: 1, maxDelayMs: 2, random: () => 0 } };
     const nearly = confirmed(NOW - 59_990, 60_000);
-    for (const error of [failure('server_error', true), failure('forbidden', false)]) {
+    for (const error of [failure('server_error', true), failure('unauthorized', false)]) {
       expect(retryOf(afterFailure(nearly, error, tiny))!.delayMs).toBeGreaterThanOrEqual(RETRY_FLOOR_MS);
       expect(retryOf(afterFailure(initialRecord, error, tiny))!.delayMs).toBeGreaterThanOrEqual(RETRY_FLOOR_MS);
     }
