@@ -12,7 +12,7 @@
 //   (backoff-delay.ts);
 // - after a permanent failure ("a person must act") the daemon still tries
 //   again, slowly: every PERMANENT_RETRY_MS, every PERMANENT_AT_RISK_RETRY_MS
-//   inside the margin, so that it heals as soon as the person has acted;
+//   inside the margin, so that it heals soon after the person has acted;
 // - whatever the class, a retry never waits past a quarter of the time the
 //   live token has left, and at most EXPIRED_RETRY_MS once it has expired;
 // - every retry waits at least RETRY_FLOOR_MS plus jitter: no tight loop.
@@ -28,7 +28,7 @@ export const PERMANENT_RETRY_MS = 5 * 60_000;
 /** ... and this often inside the margin. */
 export const PERMANENT_AT_RISK_RETRY_MS = 60_000;
 /** Once the token has expired, no retry waits longer than this. */
-export const EXPIRED_RETRY_MS = 30_000;
+export const EXPIRED_RETRY_MS = 60_000;
 /**
  * The at-risk webhook waits this long for a retry to heal a retryable fault,
  * like the `for: 10m` of the EcrTokenRefresherAtRisk alert rule.

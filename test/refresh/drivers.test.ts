@@ -342,6 +342,15 @@ describe('the daemon and one-shot drivers', () => {
     expect(finishedAt! - (deadline - 3_000)).toBeLessThan(3_000);
   });
 
+  it('starts no first attempt of a one-shot run whose deadline has already passed, and says so', async () => {
+    const t = setup({}, { remainingMs: () => -5_000 });
+    const [outcome] = await t.once.run();
+    expect(outcome).toEqual({ secretSet: 'ecr-pull', ok: false });
+    expect(t.minter.calls).toHaveLength(0);
+    expect(t.secrets.puts).toHaveLength(0);
+    expect(t.log.entries().filter((e) => e.msg === 'no time left for a refresh before the deadline; nothing was attempted')).toHaveLength(1);
+  });
+
   it('cuts the confirm wait of a one-shot run to the time it has left', async () => {
     let deadline = 0;
     const t = setup({ confirmTimeoutMs: 120_000 }, { remainingMs: () => deadline - t.time.clock.now() });
