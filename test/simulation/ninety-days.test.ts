@@ -341,5 +341,5 @@ describe('ninety days of the default schedule on simulated time', () => {
     } finally {
       await sim.close();
     }
-  }, 600_000);
+  }, 400_000);
 });
