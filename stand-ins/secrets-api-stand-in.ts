@@ -73,6 +73,11 @@ export interface SecretsApiStandIn {
   setFault(fault: SecretsApiFault | undefined, route?: FaultRoute): void;
   /** Faults for the next `count` matching requests, used before persistent ones. */
   failNext(count: number, fault: SecretsApiFault, route?: FaultRoute): void;
+  /**
+   * For `durationMs` from now, a web application firewall in front of the API
+   * blocks every matching request: 403 with an HTML page, before the API sees it.
+   */
+  wafBurst(durationMs: number, route?: FaultRoute): void;
   /** Forgets sets, requests, faults, provisioning choices and the concurrency mark. */
   reset(): void;
   close(): Promise<void>;
@@ -133,7 +138,7 @@ export async function startSecretsApiStandIn(options: SecretsApiStandInOptions =
     if (method === 'PUT' && options.putLatencyMs) await new Promise((resolve) => setTimeout(resolve, options.putLatencyMs));
     if (res.destroyed) return;
 
-    const fault = faults.take(routeOf(method, url.pathname));
+    const fault = wafBlocks(routeOf(method, url.pathname)) ? WAF_BLOCK : faults.take(routeOf(method, url.pathname));
     if (fault) {
       return applyTransportFault(req, res, fault, {
         contentType: JSON_TYPE,
@@ -236,11 +241,15 @@ export async function startSecretsApiStandIn(options: SecretsApiStandInOptions =
   }
 
   function reset() {
+    waf = undefined;
     store.clear();
     faults.clear();
     requests.length = 0;
     maxConcurrentPuts = inFlightPuts;
   }
+
+  let waf: { until: number; route: FaultRoute } | undefined;
+  const wafBlocks = (route: SecretsApiRoute) => waf !== undefined && now() < waf.until && (waf.route === 'any' || waf.route === route);
 
   const server = await startLoopbackServer(handle, options.port ?? 0);
   return {
@@ -257,10 +266,19 @@ export async function startSecretsApiStandIn(options: SecretsApiStandInOptions =
     setLateFlip: (ms) => store.setLateFlip(ms),
     setFault: (fault, route = 'any') => faults.set(fault, route),
     failNext: (count, fault, route = 'any') => faults.failNext(count, fault, route),
+    wafBurst: (durationMs, route = 'any') => void (waf = { until: now() + durationMs, route }),
     reset,
     close: () => server.close(),
   };
 }
+
+/** What an AWS WAF / CDN block looks like to a client: 403, an HTML page, no JSON. */
+const WAF_BLOCK: SecretsApiFault = {
+  kind: 'status',
+  status: 403,
+  headers: { 'content-type': 'text/html' },
+  body: '<!DOCTYPE html><html><head><title>403 Forbidden</title></head><body><h1>403 Forbidden</h1><p>Request blocked.</p></body></html>',
+};
 
 function routeOf(method: string, path: string): SecretsApiRoute {
   if (method === 'PUT') return 'put';
