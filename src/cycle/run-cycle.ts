@@ -8,8 +8,7 @@ import type { TokenMinter } from '../ecr/create-token-minter.js';
 import type { EcrToken } from '../ecr/ecr-token.js';
 import { toRefreshError, type RefreshError, type Stage } from '../errors/refresh-error.js';
 import type { Limiter } from '../refresh/create-limiter.js';
-import { openBatches } from '../sink/open-batches.js';
-import type { Sink, SinkPlan } from '../sink/sink.js';
+import { openBatches, type Sink, type SinkPlan } from '../sink/sink.js';
 import { groupByMintKey } from './group-by-mint-key.js';
 
 export interface CycleEntry {

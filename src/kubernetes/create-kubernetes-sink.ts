@@ -6,7 +6,6 @@
 // it can appear anywhere. Nothing is shared between the targets of a cycle:
 // each Secret is one read and one write.
 import type { TargetConfig } from '../config/config.js';
-import { destinationOf } from '../sink/destination-of.js';
 import type { Sink, SinkPlan } from '../sink/sink.js';
 import { buildPullSecret, DOCKER_CONFIG_JSON_KEY, type PullSecretTarget } from './build-pull-secret.js';
 import { confirmPullSecret } from './confirm-pull-secret.js';
@@ -21,7 +20,7 @@ export interface KubernetesPlan extends SinkPlan {
 }
 
 export function secretOf(target: TargetConfig): PullSecretTarget {
-  const destination = destinationOf(target);
+  const destination = target.destination;
   if (destination.kind !== 'kubernetes') throw new Error(`target ${target.secretSet} is not a Kubernetes Secret`);
   return { namespace: destination.namespace, name: destination.name };
 }

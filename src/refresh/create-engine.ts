@@ -4,19 +4,19 @@
 // the work in flight. When a cycle runs, and what a retry or guard action
 // becomes, is up to the driver.
 import type { Logger } from 'pino';
-import type { RiskNotifier } from '../alerts/risk-notifier.js';
+import type { RiskEvent, RiskNotifier } from '../alerts/risk-notifier.js';
 import type { Config } from '../config/config.js';
 import type { TokenMinter } from '../ecr/create-token-minter.js';
 import type { EcrToken } from '../ecr/ecr-token.js';
 import { createTargetObserver, type TargetObserver } from '../metrics/create-target-observer.js';
-import type { CycleDeps } from '../cycle/run-cycle.js';
+import type { CycleDeps, TargetResult } from '../cycle/run-cycle.js';
 import type { Clock, Timers } from '../schedule/clock.js';
-import type { Sinks } from '../sink/sink-for.js';
+import type { Sinks } from '../sink/sink.js';
 import { createLimiter } from './create-limiter.js';
-import { createSettle } from './create-settle.js';
+import { reportFailure, reportSuccess } from './report-transition.js';
 import { runLoggedCycle, type TargetOutcome } from './run-logged-cycle.js';
 import { createTargetEntries, type TargetEntry } from './target-entry.js';
-import { effectiveMarginMs, type TargetAction } from './target-transitions.js';
+import { afterFailure, afterSuccess, effectiveMarginMs, type TargetAction, type TransitionPolicy } from './target-transitions.js';
 import { createInFlight } from './create-in-flight.js';
 
 export type Trigger = 'startup' | 'schedule' | 'expiry-guard' | 'retry' | 'once';
@@ -112,3 +112,35 @@ export function createEngine(deps: EngineDeps, mode: EngineMode) {
 }
 
 export type Engine = ReturnType<typeof createEngine>;
+
+/**
+ * What a target's settled result does: the pure transition gives the next
+ * record and actions; the record is kept, the outcome reported (metrics, log,
+ * alerts), and the actions handed to the driver — none once it is stopping.
+ */
+function createSettle(deps: {
+  config: Config;
+  clock: Clock;
+  mode: EngineMode;
+  observer: TargetObserver;
+  random?: () => number;
+  isStopped(): boolean;
+  notify(event: RiskEvent, log: Logger): void;
+}) {
+  const { config, clock, mode } = deps;
+  const report = { observer: deps.observer, notify: deps.notify, now: () => clock.now(), daemon: mode.daemon, refreshMarginMs: config.refreshMarginMs };
+  const policy = (): TransitionPolicy => ({
+    now: clock.now(),
+    refreshMarginMs: config.refreshMarginMs,
+    daemon: mode.daemon,
+    backoff: { initialDelayMs: config.retryInitialDelayMs, maxDelayMs: config.retryMaxDelayMs, random: deps.random },
+  });
+  return (entry: TargetEntry, result: TargetResult, log: Logger) => {
+    const next = result.ok ? afterSuccess(entry.record, result.plan.token, policy()) : afterFailure(entry.record, result.error, policy());
+    entry.record = next.record;
+    entry.running = false;
+    if (result.ok) reportSuccess(report, entry, result.plan, next.actions, log);
+    else reportFailure(report, entry, result.error, next.actions, log);
+    mode.onSettled?.(entry, deps.isStopped() ? [] : next.actions);
+  };
+}

@@ -2,8 +2,7 @@
 // pure record of its history, and whether a refresh of it is in flight.
 import type { TargetConfig } from '../config/config.js';
 import type { TargetLabels } from '../metrics/create-metrics.js';
-import { sinkFor, type Sinks } from '../sink/sink-for.js';
-import type { Sink } from '../sink/sink.js';
+import { sinkFor, type Sink, type Sinks } from '../sink/sink.js';
 import { initialRecord, type TargetRecord } from './target-transitions.js';
 
 export interface TargetEntry {

@@ -9,8 +9,7 @@
 // waits end with their term, and a term's stop ends only its own waits, so a
 // term that drains slowly cannot cut short the waits of the next one.
 import { RefreshError } from '../errors/refresh-error.js';
-import type { Sinks } from './sink-for.js';
-import type { Sink, WriteFence } from './sink.js';
+import type { Sink, Sinks, WriteFence } from './sink.js';
 
 /** A write refused because the term it belongs to no longer holds the Lease. */
 export function leadershipLapsedError(): RefreshError {

@@ -3,8 +3,12 @@
 // do; --dry-run stops there), publish, confirm. A sink opens one batch per
 // cycle so that reads its targets share (one list call, one readiness poll)
 // are made once. Sinks throw neutral errors; the engine attaches the stage.
-import type { TargetConfig } from '../config/config.js';
+// A target's destination kind (set by the configuration loader, exactly one
+// per target) picks its sink from the `Sinks` map the wiring builds.
+import type { TargetConfig, TargetDestination } from '../config/config.js';
 import type { EcrToken } from '../ecr/ecr-token.js';
+
+export type DestinationKind = TargetDestination['kind'];
 
 /** How a target is named in metrics and logs (the `secret_set` label for Pipecat Cloud). */
 export interface TargetDescription {
@@ -61,4 +65,25 @@ export interface Sink<P extends SinkPlan = SinkPlan> {
   batch(): SinkBatch<P>;
   /** Ends waits in progress (a readiness poll) at shutdown. */
   stop(): void;
+}
+
+/** The sink of each kind of destination the configured targets name. */
+export type Sinks = Partial<Record<DestinationKind, Sink>>;
+
+/** The sink a target's destination kind goes to, or an error naming the kind that has none. */
+export function sinkFor(target: TargetConfig, sinks: Sinks): Sink {
+  const kind = target.destination.kind;
+  const sink = sinks[kind];
+  if (!sink) throw new Error(`no sink for ${kind} targets is configured`);
+  return sink;
+}
+
+/** One batch per sink for the length of a cycle, opened on first use. */
+export function openBatches(): (sink: Sink) => SinkBatch {
+  const batches = new Map<Sink, SinkBatch>();
+  return (sink) => {
+    let batch = batches.get(sink);
+    if (!batch) batches.set(sink, (batch = sink.batch()));
+    return batch;
+  };
 }
