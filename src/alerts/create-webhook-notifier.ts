@@ -4,7 +4,9 @@
 // retried a few times with a short backoff; the engine already de-duplicates
 // (one event per transition, not per retry).
 import { request, type Dispatcher } from 'undici';
-import { OutboundError, endpointOf, networkError } from '../errors/outbound-error.js';
+import { OutboundError, networkError } from '../errors/outbound-error.js';
+import { endpointOf } from '../http/endpoint.js';
+import { statusMeaning } from '../http/reply.js';
 import { backoffDelay } from '../refresh/backoff-delay.js';
 import type { Clock, Timers } from '../schedule/clock.js';
 import type { RiskEvent, RiskNotifier } from './risk-notifier.js';
@@ -75,13 +77,7 @@ export function createWebhookNotifier(deps: {
           await response.body.dump();
           if (response.statusCode < 300) return;
           const status = response.statusCode;
-          lastError = new OutboundError(`${what} answered HTTP ${status}`, {
-            code: 'ERR_OUTBOUND_STATUS',
-            reason: status === 429 ? 'rate_limited' : status >= 500 ? 'server_error' : 'bad_request',
-            retryable: status >= 500 || status === 429,
-            status,
-            endpoint,
-          });
+          lastError = new OutboundError(`${what} answered HTTP ${status}`, { code: 'ERR_OUTBOUND_STATUS', ...statusMeaning(status), status, endpoint });
         } catch (error) {
           lastError = networkError(what, endpoint, error);
         }

@@ -3,8 +3,9 @@
 // credentials, parameters) are permanent; throttling, server faults, network
 // faults and garbled replies are retried.
 import type { FailureReason } from '../errors/classified-error.js';
-import { networkFailureReason } from '../errors/network-failure-reason.js';
+import { networkFailureReason } from '../http/network-failure-reason.js';
 import { OutboundError, type OutboundCode } from '../errors/outbound-error.js';
+import { statusMeaning } from '../http/reply.js';
 
 const THROTTLING = new Set(['ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'Throttling']);
 const ACCESS_DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation']);
@@ -64,8 +65,10 @@ function reasonOf(name: string, status: number | undefined, message: string | un
   if (BAD_CREDENTIALS.has(name)) return ['invalid_credentials', false];
   if (BAD_REQUEST.has(name)) return ['bad_request', false];
   if (network) return [network, true];
-  if (status !== undefined && status >= 500) return ['server_error', true];
-  if (status !== undefined && status >= 400) return ['bad_request', false];
+  if (status !== undefined && status >= 400) {
+    const meaning = statusMeaning(status);
+    return [meaning.reason, meaning.retryable];
+  }
   if (name === 'SyntaxError' || /deserializ|unexpected token|json/i.test(message ?? '')) return ['bad_response', true];
   return ['unknown', true];
 }

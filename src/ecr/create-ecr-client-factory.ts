@@ -4,7 +4,7 @@
 // to the client explicitly, so the endpoint an error names is the one used.
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import { endpointOf } from '../errors/outbound-error.js';
+import { endpointOf } from '../http/endpoint.js';
 import { classifyEcrError } from './classify-ecr-error.js';
 import type { MintKey } from './ecr-token.js';
 

@@ -3,7 +3,7 @@
 // Every failure leaves as a KubernetesError naming the endpoint, verb,
 // resource and namespace; no credential or object body ever appears in one.
 import { Agent, request, type Dispatcher } from 'undici';
-import { readCappedBody } from '../read-capped-body.js';
+import { readCappedBody } from '../http/reply.js';
 import { classifyKubeStatus } from './classify-kube-status.js';
 import { kubeCallSite } from './kube-call-site.js';
 import { kubeNetworkError } from './kube-network-error.js';

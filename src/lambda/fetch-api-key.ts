@@ -6,8 +6,9 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { FailureReason } from '../errors/classified-error.js';
-import { networkFailureReason } from '../errors/network-failure-reason.js';
+import { networkFailureReason } from '../http/network-failure-reason.js';
 import { OutboundError } from '../errors/outbound-error.js';
+import { statusMeaning } from '../http/reply.js';
 import type { ApiKeySource } from './api-key-source.js';
 
 export interface FetchApiKeyOptions {
@@ -61,8 +62,7 @@ function describeFailure(error: unknown, what: string, source: ApiKeySource, end
     BY_NAME[name] ??
     (network ? { reason: network, retryable: true } : undefined) ??
     (status === 429 ? { reason: 'throttled' as const, retryable: true } : undefined) ??
-    (status !== undefined && status >= 500 ? { reason: 'server_error' as const, retryable: true } : undefined) ??
-    (status !== undefined && status >= 400 ? { reason: 'bad_request' as const, retryable: false } : { reason: 'unknown' as const, retryable: true });
+    (status !== undefined && status >= 400 ? statusMeaning(status) : { reason: 'unknown' as const, retryable: true });
   const action = source.kind === 'secrets-manager' ? 'secretsmanager:GetSecretValue' : 'ssm:GetParameter';
   const hint = facts.retryable
     ? 'a transient fault that the AWS SDK already retried; the next invocation tries again'

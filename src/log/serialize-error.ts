@@ -2,6 +2,8 @@
 // endpoint it tried, and its cause chain. A stack is kept only where it helps
 // find a bug: for an unexpected error, not for a classified remote fault,
 // whose message already says what failed and where.
+import { causeChain } from '../http/cause-chain.js';
+
 export interface LoggedError {
   type: string;
   message: string;
@@ -39,15 +41,13 @@ function isClassified(error: Fields): boolean {
 
 /** The deepest error in the cause chain: where the unexpected thing happened. */
 function originOf(error: Fields): Fields {
-  let current = error;
-  for (let depth = 0; depth < MAX_DEPTH && isObject(current.cause); depth++) current = current.cause as Fields;
-  return current;
+  return causeChain(error).at(-1) as Fields;
 }
 
 function serializeLink(error: Fields, depth: number, stackOf: Fields | undefined): LoggedError {
   const out: LoggedError = { type: typeOf(error), message: typeof error.message === 'string' ? error.message : String(error.message ?? '') };
   if (typeof error.code === 'string' || typeof error.code === 'number') out.code = error.code;
-  const endpoint = endpointOf(error);
+  const endpoint = addressOf(error);
   if (endpoint) out.endpoint = endpoint;
   if (typeof error.stage === 'string') out.stage = error.stage;
   if (typeof error.reason === 'string') out.reason = error.reason;
@@ -78,7 +78,7 @@ function typeOf(error: Fields): string {
 }
 
 /** An explicit endpoint, or the address a socket error names. */
-function endpointOf(error: Fields): string | undefined {
+function addressOf(error: Fields): string | undefined {
   if (typeof error.endpoint === 'string' && error.endpoint !== '') return error.endpoint;
   const host = typeof error.address === 'string' ? error.address : typeof error.hostname === 'string' ? error.hostname : undefined;
   if (!host) return undefined;

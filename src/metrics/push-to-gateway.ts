@@ -11,8 +11,9 @@
 import { request, type Dispatcher } from 'undici';
 import type { Registry } from 'prom-client';
 import type { BasicAuth } from '../config/config.js';
-import { OutboundError, endpointOf, networkError } from '../errors/outbound-error.js';
-import { redactSecrets } from '../log/redact-secrets.js';
+import { OutboundError, networkError } from '../errors/outbound-error.js';
+import { endpointOf } from '../http/endpoint.js';
+import { readCappedBody, serverMessage, statusMeaning } from '../http/reply.js';
 import { METRIC_PREFIX } from './create-metrics.js';
 import { splitExposition } from './split-exposition.js';
 
@@ -23,6 +24,9 @@ export function basicAuthSecrets(auth: BasicAuth): string[] {
   const pair = `${auth.username}:${auth.password}`;
   return [auth.password, pair, Buffer.from(pair).toString('base64')];
 }
+
+/** The gateway's reply is a short text; anything longer is not one. */
+const MAX_REPLY_BYTES = 64 * 1024;
 
 const FIX_AUTH = 'check PUSHGATEWAY_AUTH_FILE (or the user:password in PUSHGATEWAY_URL) against the users the Pushgateway accepts';
 
@@ -64,18 +68,22 @@ export async function pushToGateway(options: {
         signal: AbortSignal.timeout(options.timeoutMs),
       });
       status = response.statusCode;
-      reply = await response.body.text();
+      reply = await readCappedBody(
+        response.body,
+        MAX_REPLY_BYTES,
+        () => new OutboundError(`${what} sent a reply larger than ${MAX_REPLY_BYTES} bytes`, { code: 'ERR_OUTBOUND_REPLY', reason: 'bad_response', retryable: true, endpoint }),
+      );
     } catch (error) {
+      if (error instanceof OutboundError) throw error;
       throw networkError(what, endpoint, error);
     }
     if (status >= 300) {
       const refused = status === 401 || status === 403;
       const fix = refused ? (options.auth ? FIX_AUTH : 'the Pushgateway asks for credentials: set PUSHGATEWAY_AUTH_FILE to a file holding user:password') : undefined;
-      const said = redactSecrets(reply, secrets).replace(/\s+/g, ' ').trim().slice(0, 200);
-      throw new OutboundError(`${what} answered HTTP ${status}: ${said}${fix ? ` (${fix})` : ''}`, {
+      const said = serverMessage(reply, secrets);
+      throw new OutboundError(`${what} answered HTTP ${status}${said ? `: ${said}` : ''}${fix ? ` (${fix})` : ''}`, {
         code: 'ERR_OUTBOUND_STATUS',
-        reason: refused ? 'unauthorized' : status >= 500 ? 'server_error' : 'bad_request',
-        retryable: status >= 500 || status === 429,
+        ...statusMeaning(status),
         status,
         endpoint,
         fix,

@@ -1,52 +1,41 @@
 // Decides what a non-2xx answer from the secrets API means, following the
-// documented status table: 409, 429 and 5xx are retried; other 4xx need a
-// person and are not.
-import type { FailureReason } from '../errors/refresh-error.js';
+// documented status table (statusMeaning: 409, 429 and 5xx are retried; other
+// 4xx need a person and are not), with the setting to check. A 403 that is an
+// HTML page came from something in front of the API (a WAF, a load balancer,
+// a proxy), not from the API: the key is not what to check.
 import { OutboundError } from '../errors/outbound-error.js';
+import { statusMeaning } from '../http/reply.js';
 
 export function classifyHttpStatus(options: {
   status: number;
   serverMessage?: string;
   retryAfterMs?: number;
+  /** The reply was an HTML page rather than the API's JSON. */
+  html?: boolean;
   what: string;
   endpoint: string;
 }): OutboundError {
-  const { status, what } = options;
-  let reason: FailureReason;
-  let retryable = false;
-  let fix: string | undefined;
-  if (status === 401 || status === 403) {
-    reason = 'unauthorized';
-    fix = 'check PCC_API_KEY: it must be a Pipecat Cloud private API key of the organisation';
-  } else if (status === 404) {
-    reason = 'not_found';
-    fix = 'check PCC_API_URL: it should end in /v1';
-  } else if (status === 409) {
-    [reason, retryable] = ['conflict', true];
-  } else if (status === 429) {
-    [reason, retryable] = ['rate_limited', true];
-  } else if (status >= 500) {
-    [reason, retryable] = ['server_error', true];
-  } else {
-    reason = 'bad_request';
-  }
+  const { status, what, endpoint } = options;
+  const { reason, retryable } = statusMeaning(status);
   const said = options.serverMessage ? `: ${options.serverMessage}` : '';
-  return new OutboundError(`${what} answered HTTP ${status}${said}${fix ? ` (${fix})` : ''}`, {
+  const fix = fixOf(status, options.html === true, endpoint);
+  const by = status === 403 && options.html ? ' from a WAF or proxy in front of the API (an HTML page, not the API\'s JSON)' : '';
+  return new OutboundError(`${what} answered HTTP ${status}${by}${said}${fix ? ` (${fix})` : ''}`, {
     code: 'ERR_OUTBOUND_STATUS',
     reason,
     retryable,
     status,
     retryAfterMs: options.retryAfterMs,
-    endpoint: options.endpoint,
+    endpoint,
     fix,
   });
 }
 
-/** Retry-After as delta-seconds or an HTTP date; undefined when absent or unusable. */
-export function parseRetryAfter(value: string | string[] | undefined, now: number): number | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
-  if (!text) return undefined;
-  if (/^\d+$/.test(text.trim())) return Number(text.trim()) * 1000;
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+function fixOf(status: number, html: boolean, endpoint: string): string | undefined {
+  if (status === 403 && html) {
+    return `a WAF, load balancer or proxy in front of ${endpoint} refused the request: ask whoever runs it to allow this client's requests (its address, and the PUT of /secrets), or set PCC_API_URL to an address it does not guard`;
+  }
+  if (status === 401 || status === 403) return 'check PCC_API_KEY: it must be a Pipecat Cloud private API key of the organisation';
+  if (status === 404) return 'check PCC_API_URL: it should end in /v1';
+  return undefined;
 }

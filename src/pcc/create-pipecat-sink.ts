@@ -3,7 +3,7 @@
 // resolved shape, and confirms through one readiness watcher whose polls serve
 // every set waiting, telling it each set's status from before the PUT.
 import type { Clock, Timers } from '../schedule/clock.js';
-import { endpointOf } from '../errors/outbound-error.js';
+import { endpointOf } from '../http/endpoint.js';
 import type { Sink, SinkPlan } from '../sink/sink.js';
 import { buildSecretBody, redactSecretBody } from './build-secret-body.js';
 import { createReadinessWatcher } from './create-readiness-watcher.js';

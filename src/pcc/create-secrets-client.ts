@@ -3,14 +3,15 @@
 // as an OutboundError naming the endpoint; the key and the body never appear
 // in one. It knows nothing of refresh stages: the engine adds those.
 import { request, type Dispatcher } from 'undici';
-import { OutboundError, endpointOf, networkError } from '../errors/outbound-error.js';
+import { OutboundError, networkError } from '../errors/outbound-error.js';
+import { endpointOf } from '../http/endpoint.js';
 import { redactSecretLike, redactSecrets } from '../log/redact-secrets.js';
+import { isHtmlReply, parseRetryAfter, readCappedBody, serverMessage } from '../http/reply.js';
 import type { RequestTimer } from '../metrics/create-target-observer.js';
 import type { Clock } from '../schedule/clock.js';
-import { classifyHttpStatus, parseRetryAfter } from './classify-http-status.js';
+import { classifyHttpStatus } from './classify-http-status.js';
 import { parseSetList } from './parse-set-list.js';
 import type { SecretBody, SecretSetSummary } from './secret-set.js';
-import { readCappedBody } from '../read-capped-body.js';
 
 export interface SecretsClient {
   listSets(): Promise<SecretSetSummary[]>;
@@ -32,8 +33,7 @@ export function createSecretsClient(deps: {
   const base = deps.apiUrl.replace(/\/+$/, '');
   const endpoint = endpointOf(base);
   const basePath = new URL(base).pathname.replace(/\/+$/, '');
-  const clean = (text: string, secrets: string[] = []) =>
-    redactSecretLike(redactSecrets(text, [...secrets, deps.apiKey]));
+  const clean = (text: string) => redactSecretLike(redactSecrets(text, [deps.apiKey]));
 
   async function call(operation: 'put' | 'list', method: 'GET' | 'PUT', path: string, body?: string, secrets: string[] = []) {
     const what = `Pipecat Cloud ${method} ${endpoint}${basePath}${path}`;
@@ -51,8 +51,9 @@ export function createSecretsClient(deps: {
         throw classifyHttpStatus({
           status: response.statusCode,
           // Servers may quote the rejected input: keep what was sent out of the message.
-          serverMessage: serverMessage(clean(text, secrets)),
+          serverMessage: serverMessage(text, [...secrets, deps.apiKey]),
           retryAfterMs: parseRetryAfter(response.headers['retry-after'], deps.clock.now()),
+          html: isHtmlReply(text, response.headers['content-type']),
           what,
           endpoint,
         });
@@ -100,18 +101,4 @@ function requestOptions(
     bodyTimeout: deps.requestTimeoutMs,
     signal: AbortSignal.timeout(deps.requestTimeoutMs),
   };
-}
-
-function serverMessage(text: string): string | undefined {
-  try {
-    const parsed = JSON.parse(text) as { error?: unknown; code?: unknown };
-    if (typeof parsed.error === 'string') {
-      const code = typeof parsed.code === 'string' ? ` [${parsed.code}]` : '';
-      return `${parsed.error.slice(0, 300)}${code}`;
-    }
-  } catch {
-    // not JSON: fall through to a short excerpt
-  }
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat ? flat.slice(0, 120) : undefined;
 }

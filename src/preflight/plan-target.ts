@@ -4,7 +4,7 @@
 // secret lengths are unknown.
 import type { TargetConfig } from '../config/config.js';
 import type { EcrToken } from '../ecr/ecr-token.js';
-import { endpointOf } from '../errors/outbound-error.js';
+import { endpointOf } from '../http/endpoint.js';
 import type { Sink, SinkBatch } from '../sink/sink.js';
 import type { DryRunRequest, PreflightCheck, PreflightProblem } from './preflight-report.js';
 import { problemOf } from './problem-of.js';

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { OutboundError, endpointOf, networkError } from '../../src/errors/outbound-error.js';
+import { OutboundError, networkError } from '../../src/errors/outbound-error.js';
 import { toRefreshError } from '../../src/errors/refresh-error.js';
 
 describe('outbound errors', () => {
-  it('names an endpoint by scheme, host and port only, never its path, query or credentials', () => {
-    expect(endpointOf('https://api.pipecat.daily.co/v1')).toBe('https://api.pipecat.daily.co:443');
-    expect(endpointOf('http://user:pass@127.0.0.1:9091/push?token=abc')).toBe('http://127.0.0.1:9091');
-    expect(endpointOf('http://[::1]/x')).toBe('http://[::1]:80');
-  });
-
   it('says what a request that got no answer tried, and that it may be retried', () => {
     const cause = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:443'), { code: 'ECONNREFUSED' });
     const error = networkError('Pipecat Cloud GET https://api.pipecat.daily.co:443/v1/secrets', 'https://api.pipecat.daily.co:443', cause);

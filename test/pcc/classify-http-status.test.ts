@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyHttpStatus, parseRetryAfter } from '../../src/pcc/classify-http-status.js';
+import { classifyHttpStatus } from '../../src/pcc/classify-http-status.js';
 
 describe('classifyHttpStatus', () => {
   it.each([
@@ -22,19 +22,21 @@ describe('classifyHttpStatus', () => {
     expect(classifyHttpStatus({ status: 404, endpoint: 'https://api.example.test:443', what: 'x' }).message).toContain('PCC_API_URL');
   });
 
+  it('says a 403 that is an HTML page came from a WAF or proxy in front of the endpoint, not from a wrong key, and is still permanent', () => {
+    const error = classifyHttpStatus({ status: 403, endpoint: 'https://api.example.test:443', what: 'Pipecat Cloud PUT x', serverMessage: '403 Forbidden', html: true });
+    expect(error).toMatchObject({ code: 'ERR_OUTBOUND_STATUS', status: 403, retryable: false });
+    expect(error.fix).toContain('WAF, load balancer or proxy in front of https://api.example.test:443');
+    expect(error.message).toContain('answered HTTP 403 from a WAF or proxy in front of the API');
+    expect(error.message).not.toContain('PCC_API_KEY');
+  });
+
+  it('still points a 403 with the API\'s own JSON answer at the key', () => {
+    expect(classifyHttpStatus({ status: 403, endpoint: 'https://api.example.test:443', what: 'x', html: false }).fix).toContain('PCC_API_KEY');
+  });
+
   it('carries the server message and Retry-After', () => {
     const error = classifyHttpStatus({ status: 429, endpoint: 'https://api.example.test:443', what: 'x', serverMessage: 'slow down', retryAfterMs: 7000 });
     expect(error.message).toContain('slow down');
     expect(error.retryAfterMs).toBe(7000);
-  });
-});
-
-describe('parseRetryAfter', () => {
-  const now = Date.UTC(2026, 0, 1);
-  it('reads delta-seconds and HTTP dates, and ignores junk', () => {
-    expect(parseRetryAfter('120', now)).toBe(120_000);
-    expect(parseRetryAfter(new Date(now + 30_000).toUTCString(), now)).toBe(30_000);
-    expect(parseRetryAfter('soon', now)).toBeUndefined();
-    expect(parseRetryAfter(undefined, now)).toBeUndefined();
   });
 });

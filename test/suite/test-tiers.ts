@@ -12,6 +12,7 @@ export const UNIT_TESTS = [
   'test/config/**/*.test.ts',
   'test/ecr/**/*.test.ts',
   'test/errors/**/*.test.ts',
+  'test/http/**/*.test.ts',
   'test/metrics/**/*.test.ts',
   'test/refresh/**/*.test.ts',
   'test/suite/**/*.test.ts',

@@ -1,6 +1,7 @@
 // Maps a low-level network error (Node, undici or the AWS SDK's handler) to a
 // failure reason. Every network fault is retryable; only the label differs.
-import type { FailureReason } from './refresh-error.js';
+import type { FailureReason } from '../errors/classified-error.js';
+import { causeChain } from './cause-chain.js';
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
 const TIMEOUT_CODES = new Set([
@@ -13,8 +14,7 @@ const TIMEOUT_CODES = new Set([
 const TIMEOUT_NAMES = new Set(['TimeoutError', 'AbortError', 'RequestTimeout']);
 
 export function networkFailureReason(error: unknown): FailureReason | undefined {
-  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
-    const { code, name } = current as { code?: unknown; name?: unknown };
+  for (const { code, name } of causeChain(error)) {
     if (typeof code === 'string') {
       if (DNS_CODES.has(code)) return 'dns_error';
       if (TIMEOUT_CODES.has(code)) return 'timeout';
@@ -23,7 +23,6 @@ export function networkFailureReason(error: unknown): FailureReason | undefined 
       }
     }
     if (typeof name === 'string' && TIMEOUT_NAMES.has(name)) return 'timeout';
-    current = (current as { cause?: unknown }).cause;
   }
   return undefined;
 }
