@@ -3,7 +3,7 @@
 // Every failure leaves as a KubernetesError naming the endpoint, verb,
 // resource and namespace; no credential or object body ever appears in one.
 import { Agent, request, type Dispatcher } from 'undici';
-import { readCappedBody } from '../http/reply.js';
+import { parseRetryAfter, readCappedBody } from '../http/reply.js';
 import { classifyKubeStatus } from './classify-kube-status.js';
 import { kubeCallSite } from './kube-call-site.js';
 import { kubeNetworkError } from './kube-network-error.js';
@@ -80,7 +80,7 @@ export function createKubeClient(deps: KubeClientDeps): KubeClient {
       throw kubeNetworkError(error, site);
     }
     observe(String(reply.status));
-    return parseReply<T>(reply, site);
+    return parseReply<T>(reply, site, clock.now());
   }
 
   return { endpoint: connection.endpoint, send, close: () => agent.close() };
@@ -113,9 +113,9 @@ async function exchange(agent: Dispatcher, deps: KubeClientDeps, call: KubeReque
 }
 
 /** A 2xx reply's JSON, or the classified error for any other status or a body that is not JSON. */
-function parseReply<T>({ status, text, retryAfter }: KubeReply, site: KubeCallSite): T {
+function parseReply<T>({ status, text, retryAfter }: KubeReply, site: KubeCallSite, now: number): T {
   if (status < 200 || status > 299) {
-    throw classifyKubeStatus({ status, body: text, retryAfterMs: retryAfterMs(retryAfter), site });
+    throw classifyKubeStatus({ status, body: text, retryAfterMs: parseRetryAfter(retryAfter, now), site });
   }
   try {
     return JSON.parse(text) as T;
@@ -134,9 +134,4 @@ function parseReply<T>({ status, text, retryAfter }: KubeReply, site: KubeCallSi
 function abandoned(site: KubeCallSite, signal: AbortSignal, cause: unknown): KubernetesError {
   const why = signal.reason instanceof Error ? signal.reason.message : 'its caller gave up';
   return new KubernetesError(`${describeCall(site)} was abandoned: ${why}`, { ...site, code: 'ERR_KUBE_ABANDONED', reason: 'unknown', retryable: false, cause });
-}
-
-function retryAfterMs(value: string | string[] | undefined): number | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
-  return text && /^\d+$/.test(text.trim()) ? Number(text.trim()) * 1000 : undefined;
 }

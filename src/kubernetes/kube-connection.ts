@@ -18,8 +18,3 @@ export interface KubeConnection {
   /** For the start-up log line: `KUBECONFIG context "x"` or `in-cluster service account`. */
   source: string;
 }
-
-export function endpointOf(server: URL): string {
-  const port = server.port || (server.protocol === 'https:' ? '443' : '80');
-  return `${server.protocol}//${server.hostname}:${port}`;
-}

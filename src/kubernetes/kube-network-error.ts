@@ -1,5 +1,6 @@
 // What a request that never got an HTTP answer becomes: a TLS refusal is
 // configuration and permanent, anything else on the way is retryable.
+import { errorCodes } from '../http/cause-chain.js';
 import { networkFailureReason } from '../http/network-failure-reason.js';
 import { KubernetesError, describeCall, type KubeCallSite } from './kubernetes-error.js';
 
@@ -14,7 +15,7 @@ const TLS_CODES = new Set([
 ]);
 
 export function kubeNetworkError(error: unknown, site: KubeCallSite): KubernetesError {
-  const codes = codesOf(error);
+  const codes = errorCodes(error);
   const tls = codes.find((c) => TLS_CODES.has(c));
   if (tls) {
     const fix = 'check the certificate authority (certificate-authority in KUBECONFIG, or ca.crt of the service account)';
@@ -36,15 +37,4 @@ export function kubeNetworkError(error: unknown, site: KubeCallSite): Kubernetes
     fix: `check that ${site.endpoint} is the API server and is reachable from here (the server of KUBECONFIG, or KUBERNETES_SERVICE_HOST/_PORT)`,
     cause: error,
   });
-}
-
-/** Error codes along the cause chain, outermost first (undici wraps socket errors). */
-function codesOf(error: unknown): string[] {
-  const codes: string[] = [];
-  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') codes.push(code);
-    current = (current as { cause?: unknown }).cause;
-  }
-  return codes;
 }

@@ -7,7 +7,8 @@ import { parse } from 'yaml';
 import { ConfigError, type ConfigProblem } from '../config/config-error.js';
 import type { Clock } from '../schedule/clock.js';
 import { createFileTokenSource } from './create-file-token-source.js';
-import { endpointOf, type KubeConnection } from './kube-connection.js';
+import { endpointOf } from '../http/endpoint.js';
+import type { KubeConnection } from './kube-connection.js';
 
 type Entry = Record<string, unknown>;
 interface Named {

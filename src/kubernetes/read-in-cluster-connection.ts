@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { ConfigError, type ConfigProblem } from '../config/config-error.js';
 import type { Clock } from '../schedule/clock.js';
 import { createFileTokenSource } from './create-file-token-source.js';
-import { endpointOf, type KubeConnection } from './kube-connection.js';
+import { endpointOf } from '../http/endpoint.js';
+import type { KubeConnection } from './kube-connection.js';
 
 export const DEFAULT_SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
