@@ -1,6 +1,6 @@
 // The demo's command line: `--for DURATION` and `--help`, nothing else. Read
 // before anything starts, so a bad flag leaves nothing behind.
-import { parseDuration } from '../src/config/parse-duration.js';
+import { parseDuration } from '../src/config/validate.js';
 
 export const DEMO_USAGE = `Usage: scripts/demo [--for DURATION]
 

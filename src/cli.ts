@@ -5,12 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Config } from './config/config.js';
-import { ConfigError } from './config/config-error.js';
+import { ConfigError, UsageError } from './config/config-error.js';
 import { EXIT } from './config/exit-codes.js';
 import { helpText } from './config/help-text.js';
 import { loadConfig } from './config/load-config.js';
 import { parseArgs } from './config/parse-args.js';
-import { UsageError } from './config/usage-error.js';
 import type { App } from './create-app.js';
 import { loadKubernetesAccess } from './kubernetes/load-kubernetes-access.js';
 import { routeProcessWarnings } from './log/route-process-warnings.js';

@@ -1,7 +1,7 @@
 // Command-line options of stand-ins/main.ts. Durations take a unit (12h,
 // 800ms); a bare number is seconds for the token lifetime and milliseconds
 // for the provisioning delay, matching the option names.
-import { parseDuration } from '../src/config/parse-duration.js';
+import { parseDuration } from '../src/config/validate.js';
 
 export interface StandInArgs {
   ecrPort: number;

@@ -1,7 +1,7 @@
 // The --help text. Every setting line is rendered from the settings schema,
 // so the names and defaults shown are the ones loadConfig applies.
 import { EXIT, EXIT_MEANINGS } from './exit-codes.js';
-import { SETTING_GROUPS, SETTING_SCHEMA, type SchemaEntry } from './setting-schema.js';
+import { SETTING_GROUPS, SETTING_SCHEMA, type SchemaEntry } from './schema.js';
 
 /** `NAME (default)`, `NAME (required)` or `NAME`. */
 export function helpLabel(entry: SchemaEntry): string {

@@ -1,18 +1,17 @@
-// Builds the Config from env vars and an optional YAML/JSON config file, once,
-// at start-up. Every problem is collected and thrown together in one
-// ConfigError; env vars win over the file's top-level settings.
-import { ConfigError, type ConfigProblem } from './config-error.js';
-import type { Config } from './config.js';
-import { loadKubernetesSettings } from './load-kubernetes-settings.js';
-import { loadTargets, needsApiKey } from './load-targets.js';
-import { parseConfigFile } from './parse-config-file.js';
-import { readPushgatewayAuth } from './read-pushgateway-auth.js';
-import { readApiKey } from './read-api-key.js';
-import { readEnv, type Env } from './read-env.js';
-import { readSettings } from './read-settings.js';
-import { SETTINGS } from './settings.js';
-import { TOP_LEVEL_HINTS, TOP_LEVEL_KEYS } from './top-level-keys.js';
-import { unknownKeyProblems } from './unknown-key-problems.js';
+// The one entry to configuration: builds the Config from env vars and an
+// optional YAML/JSON config file, once, at start-up. Env vars win over the
+// file's settings. Every problem is collected and thrown together in one
+// ConfigError, the rules across settings included: the retry delays, the
+// Lease's timings, which must nest (retry period < renew deadline < lease
+// duration) or a leader could lose its Lease before it notices, and leader
+// election, which is for the daemon, not for --once.
+import { ConfigError, unknownKeyProblems, type ConfigProblem } from './config-error.js';
+import type { Config, KubernetesConnectionConfig, LeaderElectionConfig } from './config.js';
+import { readApiKey, readPushgatewayAuth } from './read-credentials.js';
+import { readConfigFile } from './read-file.js';
+import { readEnv, readSettings, type Env, type EnvReader } from './read-settings.js';
+import { loadTargets, needsApiKey } from './read-targets.js';
+import { KUBERNETES_SETTINGS, LEADER_ELECTION_SETTINGS, SETTINGS, TOP_LEVEL_HINTS, TOP_LEVEL_KEYS } from './schema.js';
 
 export interface LoadConfigOptions {
   env: Env;
@@ -29,7 +28,7 @@ export function loadConfig({ env, configFile, readFile, once = false }: LoadConf
   const envReader = readEnv(env);
 
   const filePath = configFile ?? envReader.get('CONFIG_FILE');
-  const file = loadFile(filePath, configFile !== undefined ? '--config' : 'CONFIG_FILE', readFile, problems);
+  const file = readConfigFile(filePath, configFile !== undefined ? '--config' : 'CONFIG_FILE', readFile, problems);
   if (file) problems.push(...unknownKeyProblems(file, '', { keys: TOP_LEVEL_KEYS, hints: TOP_LEVEL_HINTS }));
 
   const { values: settings, sources } = readSettings(SETTINGS, envReader, file, problems);
@@ -75,36 +74,59 @@ export function loadConfig({ env, configFile, readFile, once = false }: LoadConf
   };
 }
 
-function loadFile(
-  path: string | undefined,
-  field: string,
-  readFile: (path: string) => string,
-  problems: ConfigProblem[],
-): Record<string, unknown> | undefined {
-  if (path === undefined) return undefined;
-  let text: string;
-  try {
-    text = readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException)?.code ?? 'read error';
-    problems.push({ field, message: `cannot read config file ${JSON.stringify(path)} (${code}): check the path and that the file is mounted` });
-    return undefined;
-  }
-  const parsed = parseConfigFile(text, path);
-  if (!parsed.ok) {
-    problems.push({ field, message: parsed.message });
-    return undefined;
-  }
-  if (parsed.value === null || parsed.value === undefined) return {};
-  if (typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
-    problems.push({ field, message: `${JSON.stringify(path)} must hold a mapping of settings (like \`targets:\` and \`schedule:\`) at the top level` });
-    return undefined;
-  }
-  return parsed.value as Record<string, unknown>;
-}
-
 /** Messages quote bad values; a key pasted into the wrong setting must not be printed back. */
 function withoutKey(problems: ConfigProblem[], keys: (string | undefined)[]): ConfigProblem[] {
   const known = keys.map((k) => k?.trim()).filter((k): k is string => k !== undefined && k.length >= 8);
   return problems.map((p) => ({ ...p, message: known.reduce((message, k) => message.split(k).join('[REDACTED]'), p.message) }));
+}
+
+/** Leader election and the API server connection, from env vars and the file's `leaderElection:` mapping. */
+interface KubernetesSettings {
+  leaderElection: LeaderElectionConfig;
+  kubernetes: KubernetesConnectionConfig;
+}
+
+const SECTION_KEYS = LEADER_ELECTION_SETTINGS.map((s) => s.key!.slice('leaderElection.'.length));
+
+function loadKubernetesSettings(
+  env: EnvReader,
+  file: Record<string, unknown> | undefined,
+  once: boolean,
+  problems: ConfigProblem[],
+): KubernetesSettings {
+  const section = file?.leaderElection;
+  if (section !== undefined && section !== null) {
+    if (typeof section !== 'object' || Array.isArray(section)) {
+      problems.push({ field: 'leaderElection', message: 'must be a mapping, like `leaderElection: { enabled: true }`' });
+    } else problems.push(...unknownKeyProblems(section as Record<string, unknown>, 'leaderElection.', { keys: SECTION_KEYS }));
+  }
+  const election = readSettings(LEADER_ELECTION_SETTINGS, env, file, problems);
+  const connection = readSettings(KUBERNETES_SETTINGS, env, undefined, problems);
+  const { podName, podNamespace, ...kubernetes } = connection.values;
+  const leaderElection = {
+    ...election.values,
+    ...(election.values.namespace === undefined && podNamespace !== undefined && { namespace: podNamespace }),
+    ...(podName !== undefined && { identity: podName }),
+  } as unknown as LeaderElectionConfig;
+
+  const where = (field: string, fallback: string) => election.sources.get(field) ?? fallback;
+  if (leaderElection.renewDeadlineMs >= leaderElection.leaseDurationMs) {
+    problems.push({
+      field: where('renewDeadlineMs', where('leaseDurationMs', 'LEADER_ELECTION_RENEW_DEADLINE')),
+      message: 'the renew deadline must be shorter than the lease duration (e.g. 10s and 15s): a leader must give up writing before its Lease can expire',
+    });
+  }
+  if (leaderElection.retryPeriodMs >= leaderElection.renewDeadlineMs) {
+    problems.push({
+      field: where('retryPeriodMs', where('renewDeadlineMs', 'LEADER_ELECTION_RETRY_PERIOD')),
+      message: 'the retry period must be shorter than the renew deadline (e.g. 2s and 10s), so a leader gets several tries to renew',
+    });
+  }
+  if (once && leaderElection.enabled) {
+    problems.push({
+      field: where('enabled', 'LEADER_ELECTION'),
+      message: 'leader election is for the daemon: unset it for --once runs (a CronJob starts one run at a time), or run without --once',
+    });
+  }
+  return { leaderElection, kubernetes: kubernetes as unknown as KubernetesConnectionConfig };
 }

@@ -1,8 +1,7 @@
 // The command line: `ecr-token-refresher [--once] [--dry-run] [--config FILE]
 // [--help] [--version]`. Anything else is a UsageError (exit code 2).
 import { parseArgs as parseNodeArgs } from 'node:util';
-import { suggestName } from './suggest-name.js';
-import { UsageError } from './usage-error.js';
+import { suggestName, UsageError } from './config-error.js';
 
 export interface CliArgs {
   once: boolean;

@@ -1,10 +1,31 @@
 // Reads a table of settings from env vars and the config file: the env var
 // wins, then the file key, then the default. Each bad value becomes one
 // problem naming where it came from; sources say which were set explicitly.
+//
+// The one reader of env vars, and the one rule for empty values: a variable
+// that is unset, empty or only whitespace counts as unset, so the default
+// applies (a chart or compose file that writes `NAME=""` means "not set").
+// A required setting given that way is still reported, as empty.
 import type { ConfigProblem } from './config-error.js';
-import type { EnvReader } from './read-env.js';
-import { readSetting } from './read-setting.js';
-import type { Setting } from './setting.js';
+import type { Setting } from './schema.js';
+import { readSetting } from './validate.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface EnvReader {
+  /** The raw value, or undefined when unset or blank. Not trimmed: a key keeps its bytes for checking. */
+  get(name: string): string | undefined;
+  /** True when the variable is present but blank (to say "is empty" instead of "is not set"). */
+  isBlank(name: string): boolean;
+}
+
+export function readEnv(env: Env): EnvReader {
+  const isBlank = (name: string) => env[name] !== undefined && env[name]!.trim() === '';
+  return {
+    get: (name) => (env[name] === undefined || isBlank(name) ? undefined : env[name]),
+    isBlank,
+  };
+}
 
 export interface ReadSettingsResult {
   values: Record<string, unknown>;

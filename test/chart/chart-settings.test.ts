@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadConfig } from '../../src/config/load-config.js';
-import { SETTING_SCHEMA, SCHEMA_ENV_NAMES, SCHEMA_FILE_KEYS, type SchemaEntry } from '../../src/config/setting-schema.js';
-import { TARGET_ENV } from '../../src/config/target-settings.js';
+import { SETTING_SCHEMA, SCHEMA_ENV_NAMES, SCHEMA_FILE_KEYS, type SchemaEntry } from '../../src/config/schema.js';
+import { TARGET_ENV } from '../../src/config/schema.js';
 import { findTool } from '../support/find-tool.js';
 
 const CHART = fileURLToPath(new URL('../../helm/ecr-token-refresher', import.meta.url));

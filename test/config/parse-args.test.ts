@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/config/parse-args.js';
-import { UsageError } from '../../src/config/usage-error.js';
+import { UsageError } from '../../src/config/config-error.js';
 
 function usageErrorOf(argv: string[]): UsageError {
   try {

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DOC_FILE, withCurrentTables } from '../../scripts/render-settings-table.js';
-import { SCHEMA_ENV_NAMES, SCHEMA_FILE_KEYS, SETTING_SCHEMA } from '../../src/config/setting-schema.js';
+import { SCHEMA_ENV_NAMES, SCHEMA_FILE_KEYS, SETTING_SCHEMA } from '../../src/config/schema.js';
 import { envNamesRead } from '../config/support/env-names-read.js';
 
 const doc = readFileSync(DOC_FILE, 'utf8');

@@ -4,7 +4,7 @@
 // page for each way to deploy it. References live in docs/.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SETTING_SCHEMA } from '../../src/config/setting-schema.js';
+import { SETTING_SCHEMA } from '../../src/config/schema.js';
 import { markdownSection } from '../alerts/support/github-anchor.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');

@@ -1,15 +1,15 @@
 // The targets to keep filled: either one target from the single-target env
 // vars (PCC_SECRET_SET or KUBERNETES_SECRET and friends), or the config
-// file's `targets:` list, never a mix.
-// AWS_REGION / AWS_DEFAULT_REGION (then the file's top-level awsRegion) is the
-// default region for every target.
-import type { ConfigProblem } from './config-error.js';
-import { checkTargetValue } from './check-target-value.js';
-import type { TargetConfig } from './config.js';
-import type { EnvReader } from './read-env.js';
-import { readTarget, type DefaultRegion } from './read-target.js';
-import { TARGET_ENV, TARGET_KEYS } from './target-settings.js';
-import { unknownKeyProblems } from './unknown-key-problems.js';
+// file's `targets:` list, never a mix. Each target is read on its own and the
+// destination rule applied: exactly one of secretSet (a Pipecat Cloud set) or
+// kubernetesSecret (a pull Secret), with format and pccRegion only on a secret
+// set. AWS_REGION / AWS_DEFAULT_REGION (then the file's top-level awsRegion) is
+// the default region for every target.
+import { unknownKeyProblems, type ConfigProblem } from './config-error.js';
+import type { SecretFormat, TargetConfig, TargetDestination } from './config.js';
+import type { EnvReader } from './read-settings.js';
+import { TARGET_ENV, TARGET_KEYS, type TargetKey } from './schema.js';
+import { checkTargetValue } from './validate.js';
 
 const TARGET_HINTS = {
   apiKey: 'keep the key out of the config file: use PCC_API_KEY or apiKeyFile (one key serves every target)',
@@ -97,7 +97,6 @@ function readTargetList(list: unknown[], defaultRegion: DefaultRegion, problems:
   return targets;
 }
 
-
 function readDefaultRegion(
   envValue: (name: string) => string | undefined,
   file: Record<string, unknown> | undefined,
@@ -130,4 +129,82 @@ export function needsApiKey(env: EnvReader, file: Record<string, unknown> | unde
   if (list === undefined || list === null) return env.get(TARGET_ENV.kubernetesSecret) === undefined || env.get(TARGET_ENV.secretSet) !== undefined;
   if (!Array.isArray(list) || list.length === 0) return true;
   return list.some((item) => item === null || typeof item !== 'object' || (item as Record<string, unknown>).kubernetesSecret == null);
+}
+
+export type DefaultRegion = { value: string } | { invalid: true } | undefined;
+
+type Values = Partial<Record<TargetKey, string>>;
+
+export function readTarget(
+  raw: (key: TargetKey) => unknown,
+  fieldOf: (key: TargetKey) => string,
+  defaultRegion: DefaultRegion,
+  problems: ConfigProblem[],
+  fromEnv: boolean,
+): TargetConfig | undefined {
+  const before = problems.length;
+  const values: Values = {};
+  for (const key of TARGET_KEYS) {
+    const value = raw(key);
+    if (value === undefined) continue;
+    const result = checkTargetValue(key, value);
+    if (result.ok) values[key] = result.value;
+    else problems.push({ field: fieldOf(key), message: result.message });
+  }
+  checkDestination(raw, fieldOf, problems, fromEnv);
+  if (raw('awsRegion') === undefined) {
+    if (defaultRegion && 'value' in defaultRegion) values.awsRegion = defaultRegion.value;
+    else if (!defaultRegion) {
+      problems.push({
+        field: fieldOf('awsRegion'),
+        message: fromEnv
+          ? "required: set AWS_REGION (or AWS_DEFAULT_REGION) to the ECR registry's region, like us-east-1"
+          : "required: set the ECR registry's region here, or awsRegion at the top level, or AWS_REGION",
+      });
+    }
+  }
+  if (problems.length > before || values.awsRegion === undefined) return undefined;
+  return {
+    ...destinationOf(values),
+    awsRegion: values.awsRegion,
+    ...(values.pccRegion !== undefined && { pccRegion: values.pccRegion }),
+    ...(values.registryId !== undefined && { registryId: values.registryId }),
+    ...(values.roleArn !== undefined && { roleArn: values.roleArn }),
+  };
+}
+
+function checkDestination(raw: (key: TargetKey) => unknown, fieldOf: (key: TargetKey) => string, problems: ConfigProblem[], fromEnv: boolean) {
+  const hasSet = raw('secretSet') !== undefined;
+  const hasSecret = raw('kubernetesSecret') !== undefined;
+  if (hasSet && hasSecret) {
+    problems.push({
+      field: fieldOf('kubernetesSecret'),
+      message: `a target has one destination: keep either ${fieldOf('secretSet')} or ${fieldOf('kubernetesSecret')}, and make a second target for the other`,
+    });
+  } else if (!hasSet && !hasSecret) {
+    problems.push({
+      field: fieldOf('secretSet'),
+      message: fromEnv
+        ? 'required: set PCC_SECRET_SET to the secret set to keep filled (or KUBERNETES_SECRET=<namespace>/<name> for a pull Secret), or list targets in a config file (--config / CONFIG_FILE)'
+        : 'required: name the secret set this target keeps filled, or give `kubernetesSecret: { namespace, name }`',
+    });
+  } else if (hasSecret) {
+    for (const key of ['format', 'pccRegion'] as const) {
+      if (raw(key) === undefined) continue;
+      problems.push({
+        field: fieldOf(key),
+        message: `applies only to a Pipecat Cloud secret set: remove it from this kubernetesSecret target (a pull Secret is always kubernetes.io/dockerconfigjson)`,
+      });
+    }
+  }
+}
+
+function destinationOf(values: Values): Pick<TargetConfig, 'destination' | 'secretSet' | 'format'> {
+  if (values.kubernetesSecret !== undefined) {
+    const [namespace, name] = values.kubernetesSecret.split('/') as [string, string];
+    const destination: TargetDestination = { kind: 'kubernetes', namespace, name };
+    return { destination, secretSet: values.kubernetesSecret, format: 'image-pull-secret' };
+  }
+  const secretSet = values.secretSet!;
+  return { destination: { kind: 'pipecat', secretSet }, secretSet, format: (values.format ?? 'auto') as SecretFormat };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findJsonError } from '../../src/config/find-json-error.js';
+import { findJsonError } from '../../src/config/read-file.js';
 
 describe('findJsonError', () => {
   it.each(['{}', '[]', '{"a": [1, -2.5e3, true, false, null, "x\\n\\u00e9"]}', ' {"a": {"b": []}} \n'])(
