@@ -47,7 +47,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number | un
   // evaluating the AWS SDK, undici, pino and prom-client (most of the start-up time and memory).
   const [{ createApp }, { createProxyDispatcher, describeProxy }] = await Promise.all([
     import('./create-app.js'),
-    import('./create-proxy-dispatcher.js'),
+    import('./http/create-proxy-dispatcher.js'),
   ]);
   const app = createApp({
     config,

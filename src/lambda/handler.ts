@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import packageJson from '../../package.json' with { type: 'json' };
-import { createProxyDispatcher } from '../create-proxy-dispatcher.js';
+import { createProxyDispatcher } from '../http/create-proxy-dispatcher.js';
 import { endpointOf } from '../http/endpoint.js';
 import type { ApiKeySource } from './api-key-source.js';
 import { createApiKeyFetcher } from './fetch-api-key.js';
