@@ -4,7 +4,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClassifiedError } from '../../src/errors/classified-error.js';
 import { createKubeClient } from '../../src/kubernetes/create-kube-client.js';
 import { createSecretsClient } from '../../src/pcc/create-secrets-client.js';
 
@@ -23,26 +22,17 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-async function failure(promise: Promise<unknown>): Promise<ClassifiedError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ClassifiedError;
-  }
-  throw new Error('expected a failure');
-}
-
 describe('Retry-After as an HTTP date', () => {
   it('is the wait of a secrets API 503', async () => {
     const secrets = createSecretsClient({ apiUrl: `${base}/v1`, apiKey: 'pk_test_0123456789', requestTimeoutMs: 2_000, clock });
-    expect(await failure(secrets.listSets())).toMatchObject({ status: 503, retryable: true, retryAfterMs: 30_000 });
+    await expect(secrets.listSets()).rejects.toMatchObject({ status: 503, retryable: true, retryAfterMs: 30_000 });
   });
 
   it('is the wait of a Kubernetes API 503', async () => {
     const kube = createKubeClient({ connection: { server: base, endpoint: base, source: 'test' }, requestTimeoutMs: 2_000, clock });
     try {
-      const error = await failure(kube.send({ verb: 'get', apiVersion: 'v1', plural: 'secrets', namespace: 'agents', name: 'ecr-pull' }));
-      expect(error).toMatchObject({ status: 503, retryable: true, retryAfterMs: 30_000, endpoint: base });
+      const get = kube.send({ verb: 'get', apiVersion: 'v1', plural: 'secrets', namespace: 'agents', name: 'ecr-pull' });
+      await expect(get).rejects.toMatchObject({ status: 503, retryable: true, retryAfterMs: 30_000, endpoint: base });
     } finally {
       await kube.close();
     }

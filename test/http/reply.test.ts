@@ -3,19 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { isHtmlReply, parseRetryAfter, readCappedBody, serverMessage, statusMeaning } from '../../src/http/reply.js';
 
 describe('statusMeaning', () => {
-  it.each([
-    [400, 'bad_request', false],
-    [401, 'unauthorized', false],
-    [403, 'unauthorized', false],
-    [404, 'not_found', false],
-    [409, 'conflict', true],
-    [418, 'bad_request', false],
-    [422, 'bad_request', false],
-    [429, 'rate_limited', true],
-    [500, 'server_error', true],
-    [503, 'server_error', true],
-  ])('treats HTTP %i as %s (retryable: %s)', (status, reason, retryable) => {
-    expect(statusMeaning(status)).toEqual({ reason, retryable });
+  it('retries every 5xx, a 409 (a concurrent write) and a 429, and nothing else', () => {
+    const retried = Array.from({ length: 200 }, (_, i) => 400 + i).filter((status) => statusMeaning(status).retryable);
+    expect(retried).toEqual([409, 429, ...Array.from({ length: 100 }, (_, i) => 500 + i)]);
+  });
+
+  it('names what a person must look at for the statuses that need one', () => {
+    expect([401, 403, 404, 400, 422].map((status) => statusMeaning(status).reason)).toEqual(['unauthorized', 'unauthorized', 'not_found', 'bad_request', 'bad_request']);
+    expect([409, 429, 503].map((status) => statusMeaning(status).reason)).toEqual(['conflict', 'rate_limited', 'server_error']);
   });
 });
 
