@@ -13,7 +13,7 @@ import { parseArgs } from './config/parse-args.js';
 import type { App } from './create-app.js';
 import { loadKubernetesAccess } from './kubernetes/load-kubernetes-access.js';
 import { routeProcessWarnings } from './log/route-process-warnings.js';
-import { formatPreflightSummary } from './preflight/format-preflight-summary.js';
+import { formatPreflightSummary } from './preflight/preflight-report.js';
 
 const { ok: EXIT_OK, refreshFailed: EXIT_REFRESH_FAILED, badConfig: EXIT_BAD_CONFIG, startFailed: EXIT_START_FAILED } = EXIT;
 

@@ -7,11 +7,9 @@ import type { Config, TargetConfig } from '../config/config.js';
 import { groupByMintKey } from '../cycle/group-by-mint-key.js';
 import { describeMintKey, type TokenMinter } from '../ecr/create-token-minter.js';
 import type { EcrToken, MintKey } from '../ecr/ecr-token.js';
+import { endpointOf } from '../http/endpoint.js';
 import { openBatches, sinkFor, type Sink, type SinkBatch, type Sinks } from '../sink/sink.js';
-import { checkToken } from './check-token.js';
-import type { PreflightCheck, PreflightProblem, PreflightReport, DryRunRequest } from './preflight-report.js';
-import { problemOf } from './problem-of.js';
-import { planTarget } from './plan-target.js';
+import { problemOf, type DryRunRequest, type PreflightCheck, type PreflightProblem, type PreflightReport } from './preflight-report.js';
 
 export interface PreflightDeps {
   config: Config;
@@ -80,4 +78,108 @@ async function sinkChecked(target: TargetConfig, deps: PreflightDeps, batchOf: (
     return { checks: [{ side: kind, subject: problem.target, ok: false, said: problem.message, fix: problem.fix }], problems: [problem], requests: [] };
   }
   return planTarget(target, sink, batchOf(sink), token, deps.now());
+}
+
+// One target's sink check: ask the sink for its read-only plan and report the
+// request it would send (redacted), its notes, or the problem it met. Without
+// a token the plan is made with an unminted one, and the preview says which
+// secret lengths are unknown.
+async function planTarget(
+  target: TargetConfig,
+  sink: Sink,
+  batch: SinkBatch,
+  token: EcrToken | undefined,
+  now: number,
+): Promise<{ checks: PreflightCheck[]; problems: PreflightProblem[]; requests: DryRunRequest[] }> {
+  const { kind, name, endpoint } = sink.describe(target);
+  try {
+    const plan = await batch.plan(target, token ?? unmintedToken(target, now));
+    const preview = token ? plan.preview : unknownLengths(plan.preview);
+    const request: DryRunRequest = {
+      target: name,
+      ...preview,
+      tokenExpiresAt: token ? new Date(token.expiresAt).toISOString() : null,
+      creating: plan.creating,
+    };
+    const where = endpoint ?? endpointOf(plan.preview.url);
+    const problems = (plan.notes ?? []).map((note) => ({ target: name, side: kind, ...note, endpoint: where }));
+    const checks: PreflightCheck[] = problems.length
+      ? problems.map((p) => ({ side: kind, subject: name, endpoint: where, ok: false, said: p.message, fix: p.fix }))
+      : [{ side: kind, subject: name, endpoint: where, ok: true, said: describePlan(plan.details, plan.creating) }];
+    return { checks, problems, requests: [request] };
+  } catch (error) {
+    const problem = problemOf(name, kind, error, endpoint);
+    return {
+      checks: [{ side: kind, subject: name, endpoint: problem.endpoint, ok: false, said: problem.message, fix: problem.fix }],
+      problems: [problem],
+      requests: [],
+    };
+  }
+}
+
+/** `would create it (format image-pull-secret)` / `would update it (format triplet, status ready)`. */
+function describePlan(details: Record<string, unknown>, creating: boolean): string {
+  const facts = Object.entries(details)
+    .filter(([key, value]) => key !== 'registry' && key !== 'created' && value !== undefined)
+    .map(([key, value]) => `${key} ${String(value)}`);
+  return `${creating ? 'would create it' : 'would update it'}${facts.length ? ` (${facts.join(', ')})` : ''}`;
+}
+
+// What a minted token must be for a refresh to keep the targets usable: for
+// the registry asked for, and living at least twice the refresh margin (or the
+// daemon refreshes it at half its life, with less room for an outage).
+// Problems, never thrown: the sinks are still checked with the token.
+interface TokenProblem {
+  code: 'ERR_PREFLIGHT_TOKEN';
+  reason: 'token_expired' | 'bad_response';
+  message: string;
+  fix: string;
+}
+
+function checkToken(token: EcrToken, key: MintKey, now: number, refreshMarginMs: number): TokenProblem[] {
+  const problems: TokenProblem[] = [];
+  const lifetimeMs = token.expiresAt - now;
+  // Under twice the margin the daemon refreshes at half the token's life (see target-transitions.ts).
+  if (lifetimeMs < 2 * refreshMarginMs) {
+    problems.push({
+      code: 'ERR_PREFLIGHT_TOKEN',
+      reason: 'token_expired',
+      message:
+        `the token expires in ${Math.round(lifetimeMs / 60_000)} min, less than twice REFRESH_MARGIN (${Math.round(refreshMarginMs / 60_000)} min): ` +
+        'the daemon would refresh it at half its life instead of at the margin, so an outage longer than that half lets it expire',
+      fix: "lower REFRESH_MARGIN below half the token's lifetime (ECR tokens live 12 h), or check this host's clock",
+    });
+  }
+  if (key.registryId && !token.registryHost.startsWith(`${key.registryId}.`)) {
+    problems.push({
+      code: 'ERR_PREFLIGHT_TOKEN',
+      reason: 'bad_response',
+      message: `ECR issued a token for ${token.registryHost}, not for registry ${key.registryId}`,
+      fix: 'check ECR_REGISTRY_ID (the 12-digit account id of the registry) and the AWS endpoint override',
+    });
+  }
+  return problems;
+}
+
+// The token a sink plans with when none could be minted, so that the sink's
+// side (its key, the destination's type and region) is still checked. Its
+// secrets are empty; `unknownLengths` marks them in the redacted preview.
+/** ECR's token lifetime: a sink that reads the expiry sees a plausible one. */
+const ECR_TOKEN_LIFETIME_MS = 12 * 3600_000;
+
+function unmintedToken(key: MintKey, now: number): EcrToken {
+  const registryHost = `${key.registryId ?? 'ACCOUNT'}.dkr.ecr.${key.awsRegion}.amazonaws.com`;
+  return { password: '', authorizationToken: '', expiresAt: now + ECR_TOKEN_LIFETIME_MS, proxyEndpoint: `https://${registryHost}`, registryHost };
+}
+
+const ZERO_LENGTH = /^\[REDACTED 0 chars\]$/;
+
+/** The preview with each empty secret (`[REDACTED 0 chars]`) said to be of unknown length. */
+function unknownLengths<T>(value: T): T {
+  if (typeof value === 'string') return (ZERO_LENGTH.test(value) ? '[REDACTED: length unknown, no token was minted]' : value) as T;
+  if (Array.isArray(value)) return value.map(unknownLengths) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unknownLengths(v)])) as T;
+  }
+  return value;
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/config/exit-codes.js';
 import { OutboundError } from '../../src/errors/outbound-error.js';
-import { problemOf } from '../../src/preflight/problem-of.js';
+import { problemOf } from '../../src/preflight/preflight-report.js';
 import { ROOT } from '../support/root.js';
 
 const doc = readFileSync(join(ROOT, 'docs', 'preflight.md'), 'utf8');

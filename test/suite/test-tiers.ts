@@ -50,7 +50,7 @@ export const UNIT_TESTS = [
   'test/pcc/readiness-poll-schedule.test.ts',
   'test/pcc/resolve-format.test.ts',
   'test/pcc/secrets-client-echoed-secrets.test.ts',
-  'test/preflight/format-preflight-summary.test.ts',
+  'test/preflight/preflight-report.test.ts',
   'test/preflight/preflight-doc.test.ts',
   'test/preflight/run-preflight.test.ts',
   'test/stand-ins/ecr-stand-in-protocol.test.ts',

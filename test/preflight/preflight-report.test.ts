@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPreflightSummary } from '../../src/preflight/format-preflight-summary.js';
+import { formatPreflightSummary } from '../../src/preflight/preflight-report.js';
 
 describe('formatPreflightSummary', () => {
   it('says ok or PROBLEM per check with its endpoint, and puts the fix under a problem', () => {
