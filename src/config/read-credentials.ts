@@ -8,6 +8,7 @@
 // what it is.
 import type { ConfigProblem } from './config-error.js';
 import type { BasicAuth } from './config.js';
+import { readNamedFile } from './read-file.js';
 import type { EnvReader } from './read-settings.js';
 import { isLoopbackHost } from './validate.js';
 
@@ -38,17 +39,8 @@ export function readApiKey({ env, fileSetting, readFile }: ReadApiKeyOptions): {
   }
 
   if (keyFile) {
-    let content: string;
-    try {
-      content = readFile(keyFile.path);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException)?.code ?? 'read error';
-      problems.push({
-        field: keyFile.field,
-        message: `cannot read ${JSON.stringify(keyFile.path)} (${code}): check that the file exists, is mounted and readable`,
-      });
-      return { problems };
-    }
+    const content = readNamedFile(keyFile, readFile, problems);
+    if (content === undefined) return { problems };
     const key = checkKey(content, `${JSON.stringify(keyFile.path)}`, 'the file must hold only the key', problems, keyFile.field);
     return { apiKey: key, problems };
   }
@@ -120,14 +112,8 @@ export function readPushgatewayAuth(options: PushgatewayAuthOptions): { url?: st
 }
 
 function readAuthFile(path: string, field: string, readFile: (path: string) => string, problems: ConfigProblem[]): BasicAuth | undefined {
-  let content: string;
-  try {
-    content = readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException)?.code ?? 'read error';
-    problems.push({ field, message: `cannot read ${JSON.stringify(path)} (${code}): check that the file exists, is mounted and readable` });
-    return undefined;
-  }
+  const content = readNamedFile({ path, field }, readFile, problems);
+  if (content === undefined) return undefined;
   const line = content.replace(/\r?\n$/, '');
   const colon = line.indexOf(':');
   if (/[\r\n]/.test(line) || colon <= 0 || colon === line.length - 1) {

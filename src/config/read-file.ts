@@ -5,6 +5,22 @@
 import { parseDocument } from 'yaml';
 import type { ConfigProblem } from './config-error.js';
 
+/** The text of a file a setting names, or undefined after recording why it cannot be read (never what it holds). */
+export function readNamedFile(
+  file: { path: string; field: string; what?: string; fix?: string },
+  readFile: (path: string) => string,
+  problems: ConfigProblem[],
+): string | undefined {
+  try {
+    return readFile(file.path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException)?.code ?? 'read error';
+    const fix = file.fix ?? 'check that the file exists, is mounted and readable';
+    problems.push({ field: file.field, message: `cannot read ${file.what ?? ''}${JSON.stringify(file.path)} (${code}): ${fix}` });
+    return undefined;
+  }
+}
+
 /** The file's top-level mapping ({} for an empty file), or undefined after recording why there is none. */
 export function readConfigFile(
   path: string | undefined,
@@ -13,14 +29,8 @@ export function readConfigFile(
   problems: ConfigProblem[],
 ): Record<string, unknown> | undefined {
   if (path === undefined) return undefined;
-  let text: string;
-  try {
-    text = readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException)?.code ?? 'read error';
-    problems.push({ field, message: `cannot read config file ${JSON.stringify(path)} (${code}): check the path and that the file is mounted` });
-    return undefined;
-  }
+  const text = readNamedFile({ path, field, what: 'config file ', fix: 'check the path and that the file is mounted' }, readFile, problems);
+  if (text === undefined) return undefined;
   const parsed = parseConfigFile(text, path);
   if (!parsed.ok) {
     problems.push({ field, message: parsed.message });
