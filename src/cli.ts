@@ -77,7 +77,7 @@ async function once(app: App): Promise<number> {
   const outcomes = await app.runOnce();
   const pushed = await app.finishOnce();
   const failed = outcomes.filter((o) => !o.ok);
-  app.logger.info({ targets: outcomes.length, failed: failed.map((o) => o.secretSet) }, 'one-shot run finished');
+  app.logger.info({ targets: outcomes.length, failed: failed.map((o) => o.name) }, 'one-shot run finished');
   return failed.length === 0 && pushed ? EXIT_OK : EXIT_REFRESH_FAILED;
 }
 

@@ -159,7 +159,7 @@ export function createApp(options: AppOptions) {
       const driven = drivers.daemon();
       const listening = await this.serve();
       const { schedule, refreshMarginMs } = config;
-      const targets = config.targets.map((target) => target.secretSet);
+      const targets = config.targets.map((target) => target.name);
       logger.info({ targets, schedule, refreshMargin: refreshMarginMs / 1000, metrics: `${listening.url}/metrics` }, 'ecr-token-refresher started');
       void driven.start();
       return listening;

@@ -31,12 +31,12 @@ export function formatWebhookPayload(event: RiskEvent, now: number): WebhookPayl
         : `token expired ${expires}`;
   const text =
     event.kind === 'at_risk'
-      ? `:rotating_light: ECR pull secret "${event.secretSet}" (${event.registry}) is at risk: ${event.stage ?? '?'} failing (${event.reason ?? 'unknown'}); ${left}. ${event.message}`
-      : `:white_check_mark: ECR pull secret "${event.secretSet}" (${event.registry}) recovered; ${left}.`;
+      ? `:rotating_light: ECR pull secret "${event.name}" (${event.registry}) is at risk: ${event.stage ?? '?'} failing (${event.reason ?? 'unknown'}); ${left}. ${event.message}`
+      : `:white_check_mark: ECR pull secret "${event.name}" (${event.registry}) recovered; ${left}.`;
   return {
     text,
     event: event.kind,
-    secret_set: event.secretSet,
+    secret_set: event.name,
     registry: event.registry,
     expires_at: expires ?? null,
     stage: event.stage ?? null,

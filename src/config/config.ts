@@ -12,11 +12,12 @@ export type TargetDestination =
 export interface TargetConfig {
   destination: TargetDestination;
   /**
-   * The target's name in logs, metrics (`secret_set`) and outcomes: the secret
-   * set for a Pipecat Cloud target, `namespace/name` for a Kubernetes Secret.
+   * The target's name in logs, outcomes and metrics (whose label keeps its
+   * documented name, `secret_set`, for every kind of target): the secret set
+   * for a Pipecat Cloud target, `namespace/name` for a Kubernetes Secret.
    * Unique across targets.
    */
-  secretSet: string;
+  name: string;
   /** Pipecat Cloud targets only; `image-pull-secret` (the dockerconfigjson form) for Kubernetes ones. */
   format: SecretFormat;
   pccRegion?: string;
@@ -30,7 +31,7 @@ export interface Config {
   apiUrl: string;
   /** Never logged. Absent when no target is a Pipecat Cloud secret set. */
   apiKey?: string;
-  /** At least one; secretSet is unique. */
+  /** At least one; each name is unique. */
   targets: TargetConfig[];
   /** Cron expression accepted by node-cron. */
   schedule: string;

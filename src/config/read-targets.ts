@@ -62,7 +62,7 @@ export function loadTargets({ env, file }: LoadTargetsOptions): { targets: Targe
 /** The items of `targets:`, each read on its own; a destination used twice is refused. */
 function readTargetList(list: unknown[], defaultRegion: DefaultRegion, problems: ConfigProblem[]): TargetConfig[] {
   const targets: TargetConfig[] = [];
-  const firstIndexBySet = new Map<string, number>();
+  const firstIndexByName = new Map<string, number>();
   list.forEach((item: unknown, index) => {
     const prefix = `targets[${index}]`;
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
@@ -83,15 +83,15 @@ function readTargetList(list: unknown[], defaultRegion: DefaultRegion, problems:
       false,
     );
     if (!target) return;
-    const first = firstIndexBySet.get(target.secretSet);
+    const first = firstIndexByName.get(target.name);
     if (first !== undefined) {
       problems.push({
         field: `${prefix}.${target.destination.kind === 'pipecat' ? 'secretSet' : 'kubernetesSecret'}`,
-        message: `${JSON.stringify(target.secretSet)} is also used by targets[${first}]: give each target its own ${target.destination.kind === 'pipecat' ? 'secret set' : 'Secret'}`,
+        message: `${JSON.stringify(target.name)} is also used by targets[${first}]: give each target its own ${target.destination.kind === 'pipecat' ? 'secret set' : 'Secret'}`,
       });
       return;
     }
-    firstIndexBySet.set(target.secretSet, index);
+    firstIndexByName.set(target.name, index);
     targets.push(target);
   });
   return targets;
@@ -199,12 +199,12 @@ function checkDestination(raw: (key: TargetKey) => unknown, fieldOf: (key: Targe
   }
 }
 
-function destinationOf(values: Values): Pick<TargetConfig, 'destination' | 'secretSet' | 'format'> {
+function destinationOf(values: Values): Pick<TargetConfig, 'destination' | 'name' | 'format'> {
   if (values.kubernetesSecret !== undefined) {
     const [namespace, name] = values.kubernetesSecret.split('/') as [string, string];
     const destination: TargetDestination = { kind: 'kubernetes', namespace, name };
-    return { destination, secretSet: values.kubernetesSecret, format: 'image-pull-secret' };
+    return { destination, name: values.kubernetesSecret, format: 'image-pull-secret' };
   }
   const secretSet = values.secretSet!;
-  return { destination: { kind: 'pipecat', secretSet }, secretSet, format: (values.format ?? 'auto') as SecretFormat };
+  return { destination: { kind: 'pipecat', secretSet }, name: secretSet, format: (values.format ?? 'auto') as SecretFormat };
 }

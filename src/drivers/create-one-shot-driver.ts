@@ -65,13 +65,13 @@ export function createOneShotDriver(deps: EngineDeps, options: OneShotOptions = 
           break;
         }
         const outcomes = await engine.refresh(pending, attempt === 0 ? 'once' : 'retry');
-        for (const outcome of outcomes) results.set(engine.entries.find((e) => e.name === outcome.secretSet)!, outcome);
+        for (const outcome of outcomes) results.set(engine.entries.find((e) => e.name === outcome.name)!, outcome);
         pending = engine.entries.filter((entry) => {
           const outcome = results.get(entry);
           return outcome && !outcome.ok && outcome.error?.retryable;
         });
       }
-      return engine.entries.map((entry) => results.get(entry) ?? { secretSet: entry.name, ok: false });
+      return engine.entries.map((entry) => results.get(entry) ?? { name: entry.name, ok: false });
     },
     isReady: () => engine.isReady(),
     /** Ends a wait between attempts at once, and waits (bounded) for the cycle in flight. */

@@ -21,7 +21,7 @@ export interface KubernetesPlan extends SinkPlan {
 
 export function secretOf(target: TargetConfig): PullSecretTarget {
   const destination = target.destination;
-  if (destination.kind !== 'kubernetes') throw new Error(`target ${target.secretSet} is not a Kubernetes Secret`);
+  if (destination.kind !== 'kubernetes') throw new Error(`target ${target.name} is not a Kubernetes Secret`);
   return { namespace: destination.namespace, name: destination.name };
 }
 

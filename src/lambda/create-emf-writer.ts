@@ -47,7 +47,7 @@ export function createEmfWriter(options: { write: (line: string) => void; clock:
         if (left !== undefined) metrics.unshift({ Name: EMF_METRICS.tokenSecondsLeft, Unit: 'Seconds' });
         emit({
           _aws: envelope(metrics, [['SecretSet'], []]),
-          SecretSet: outcome.secretSet,
+          SecretSet: outcome.name,
           ...(left !== undefined ? { [EMF_METRICS.tokenSecondsLeft]: left, tokenExpiresAt: new Date(outcome.expiresAt!).toISOString() } : {}),
           [EMF_METRICS.refreshSuccess]: outcome.ok ? 1 : 0,
           [EMF_METRICS.refreshFailure]: outcome.ok ? 0 : 1,

@@ -98,11 +98,11 @@ export function createLambdaHandler(options: LambdaHandlerOptions) {
     await app.stop();
     emf.record(outcomes, clock.now() - started);
     const failed = outcomes.filter((o) => !o.ok);
-    app.logger.info({ targets: outcomes.length, failed: failed.map((o) => o.secretSet), requestId: context.awsRequestId }, 'invocation finished');
+    app.logger.info({ targets: outcomes.length, failed: failed.map((o) => o.name), requestId: context.awsRequestId }, 'invocation finished');
     // A refused key may have been rotated: read it again next time.
     if (failed.some((o) => o.error?.reason === 'unauthorized')) keys.forget();
     if (failed.length > 0) throw new RefreshFailedError(outcomes);
     if (!pushed) throw new Error('pushing metrics to the Pushgateway failed; see the log lines of this invocation');
-    return { refreshed: outcomes.map((o) => ({ secretSet: o.secretSet, expiresAt: new Date(o.expiresAt!).toISOString() })) };
+    return { refreshed: outcomes.map((o) => ({ secretSet: o.name, expiresAt: new Date(o.expiresAt!).toISOString() })) };
   };
 }

@@ -18,7 +18,7 @@ export class RefreshFailedError extends Error {
   constructor(outcomes: TargetOutcome[]) {
     const failed = outcomes
       .filter((o) => !o.ok)
-      .map((o): FailedTarget => (o.error ? { secretSet: o.secretSet, stage: o.error.stage, reason: o.error.reason } : { secretSet: o.secretSet, reason: 'not_attempted' }));
+      .map((o): FailedTarget => (o.error ? { secretSet: o.name, stage: o.error.stage, reason: o.error.reason } : { secretSet: o.name, reason: 'not_attempted' }));
     const list = failed.map((f) => `${f.secretSet} (${f.stage ? `${f.stage}: ` : ''}${f.reason})`).join(', ');
     super(`${failed.length} of ${outcomes.length} secret sets not refreshed: ${list}; see the log lines of this invocation`);
     this.failed = failed;

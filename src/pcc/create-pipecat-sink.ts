@@ -2,6 +2,7 @@
 // the `auto` format and the refusals in resolveFormat), PUTs each set in the
 // resolved shape, and confirms through one readiness watcher whose polls serve
 // every set waiting, telling it each set's status from before the PUT.
+import type { TargetConfig } from '../config/config.js';
 import type { Clock, Timers } from '../schedule/clock.js';
 import { endpointOf } from '../http/endpoint.js';
 import type { Sink, SinkPlan } from '../sink/sink.js';
@@ -20,14 +21,14 @@ export interface PipecatPlan extends SinkPlan {
 export function createPipecatSink(deps: { secrets: SecretsClient; clock: Clock; timers: Timers }): Sink<PipecatPlan> {
   const watcher = createReadinessWatcher(deps);
   return {
-    describe: (target) => ({ kind: 'pipecat', name: target.secretSet, endpoint: endpointOf(deps.secrets.setUrl(target.secretSet)) }),
+    describe: (target) => ({ kind: 'pipecat', name: target.name, endpoint: endpointOf(deps.secrets.setUrl(setOf(target))) }),
     info: (target) => ({ format: target.format, pccRegion: target.pccRegion }),
     batch() {
       let listing: Promise<SecretSetSummary[]> | undefined;
       return {
         async plan(target, token) {
           listing ??= deps.secrets.listSets();
-          const existing = (await listing).find((set) => set.name === target.secretSet);
+          const existing = (await listing).find((set) => set.name === setOf(target));
           const resolved = resolveFormat(target, existing);
           const body = buildSecretBody(resolved.format, token, resolved.region);
           return {
@@ -46,15 +47,15 @@ export function createPipecatSink(deps: { secrets: SecretsClient; clock: Clock; 
             notes: existing?.status === 'failed' ? [failedNote(existing)] : undefined,
             preview: {
               method: 'PUT',
-              url: deps.secrets.setUrl(target.secretSet),
+              url: deps.secrets.setUrl(setOf(target)),
               headers: { authorization: 'Bearer [REDACTED]', 'content-type': 'application/json' },
               body: redactSecretBody(body),
             },
           };
         },
-        publish: (plan) => deps.secrets.putSet(plan.target.secretSet, plan.body),
+        publish: (plan) => deps.secrets.putSet(setOf(plan.target), plan.body),
         async confirm(plan, timeoutMs) {
-          const { confirmation } = await watcher.waitReady(plan.target.secretSet, timeoutMs, plan.before);
+          const { confirmation } = await watcher.waitReady(setOf(plan.target), timeoutMs, plan.before);
           // On the success log line: what the confirmation rests on (see readiness-verdict.ts).
           plan.details.confirmation = confirmation;
         },
@@ -72,4 +73,10 @@ function failedNote(set: SecretSetSummary) {
     message: `secret set "${set.name}" reports its last provisioning failed${set.errorMessage ? `: ${set.errorMessage}` : ''}`,
     fix: 'a refresh sends it again; if it fails again, look at the set in the Pipecat Cloud dashboard',
   };
+}
+
+/** The secret set a target's destination names. */
+function setOf(target: TargetConfig): string {
+  if (target.destination.kind !== 'pipecat') throw new Error(`target ${target.name} is not a Pipecat Cloud secret set`);
+  return target.destination.secretSet;
 }

@@ -20,7 +20,7 @@ export function resolveFormat(target: TargetConfig, existing: SecretSetSummary |
 
   if (existing && target.pccRegion && existing.region && existing.region !== target.pccRegion) {
     throw refuse(
-      `secret set "${target.secretSet}" exists in region "${existing.region}" but PCC_REGION is "${target.pccRegion}"`,
+      `secret set "${target.name}" exists in region "${existing.region}" but PCC_REGION is "${target.pccRegion}"`,
       'a set cannot change region; set PCC_REGION to the existing region, or delete the set to re-create it',
     );
   }
@@ -33,13 +33,13 @@ export function resolveFormat(target: TargetConfig, existing: SecretSetSummary |
 
   if (existingFormat === 'triplet' && format === 'image-pull-secret') {
     throw refuse(
-      `secret set "${target.secretSet}" exists as a regular set and cannot be turned into an image pull secret in place`,
+      `secret set "${target.name}" exists as a regular set and cannot be turned into an image pull secret in place`,
       'set PCC_SECRET_FORMAT=triplet (or auto), or delete the set so it is re-created as an image pull secret',
     );
   }
   if (existingFormat === 'image-pull-secret' && format === 'triplet') {
     throw refuse(
-      `secret set "${target.secretSet}" exists as an image pull secret and cannot take the username/password/registry triplet`,
+      `secret set "${target.name}" exists as an image pull secret and cannot take the username/password/registry triplet`,
       'set PCC_SECRET_FORMAT=image-pull-secret (or auto), or delete the set to re-create it',
     );
   }

@@ -42,7 +42,7 @@ export async function runPreflight(deps: PreflightDeps): Promise<PreflightReport
   const problems = all.flatMap((f) => f.problems);
   // Requests in the order the targets are configured, not the order of their mint groups.
   const requests = all.flatMap((f) => f.requests);
-  const order = deps.config.targets.map((t) => t.secretSet);
+  const order = deps.config.targets.map((t) => t.name);
   requests.sort((a, b) => order.indexOf(a.target) - order.indexOf(b.target));
   return { ok: problems.length === 0, checks: all.flatMap((f) => f.checks), requests, problems };
 }
@@ -50,7 +50,7 @@ export async function runPreflight(deps: PreflightDeps): Promise<PreflightReport
 async function mintChecked(deps: PreflightDeps, key: MintKey, targets: TargetConfig[]): Promise<Finding & { token?: EcrToken }> {
   const subject = describeMintKey(key);
   const endpoint = deps.ecrEndpoint(key);
-  const names = targets.map((t) => t.secretSet);
+  const names = targets.map((t) => t.name);
   try {
     const token = await deps.mint(key);
     deps.onToken?.(token);
@@ -74,7 +74,7 @@ async function sinkChecked(target: TargetConfig, deps: PreflightDeps, batchOf: (
     sink = sinkFor(target, deps.sinks);
   } catch (error) {
     const kind = target.destination.kind;
-    const problem = problemOf(target.secretSet, kind, error);
+    const problem = problemOf(target.name, kind, error);
     return { checks: [{ side: kind, subject: problem.target, ok: false, said: problem.message, fix: problem.fix }], problems: [problem], requests: [] };
   }
   return planTarget(target, sink, batchOf(sink), token, deps.now());

@@ -86,7 +86,7 @@ function riskEvent(deps: ReportDeps, entry: TargetEntry, kind: RiskEvent['kind']
   deps.notify(
     {
       kind,
-      secretSet: entry.name,
+      name: entry.name,
       registry,
       expiresAt: record.expiresAt,
       stage: failure?.stage,

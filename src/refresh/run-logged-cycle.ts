@@ -7,7 +7,8 @@ import type { Clock } from '../schedule/clock.js';
 import type { TargetEntry } from './target-entry.js';
 
 export interface TargetOutcome {
-  secretSet: string;
+  /** The target's name (its `secret_set` label). */
+  name: string;
   ok: boolean;
   error?: RefreshError;
   expiresAt?: number;
@@ -30,8 +31,8 @@ export async function runLoggedCycle(
     deps.settle(entry, result, log);
     outcomes.push(
       result.ok
-        ? { secretSet: entry.name, ok: true, expiresAt: result.plan.token.expiresAt }
-        : { secretSet: entry.name, ok: false, error: result.error },
+        ? { name: entry.name, ok: true, expiresAt: result.plan.token.expiresAt }
+        : { name: entry.name, ok: false, error: result.error },
     );
   });
   const failed = outcomes.filter((o) => !o.ok).length;

@@ -42,7 +42,7 @@ describe('webhook notifier', () => {
     const notifier = createWebhookNotifier({ url: hook.url, clock, timers: instantTimers().timers, timeoutMs: 2000 });
     await notifier.notify({
       kind: 'at_risk',
-      secretSet: 'ecr-pull',
+      name: 'ecr-pull',
       registry: '123456789012/us-east-1',
       expiresAt: NOW + 30 * 60_000,
       stage: 'mint',
@@ -59,14 +59,14 @@ describe('webhook notifier', () => {
   it('retries a 5xx and gives up on a 4xx without retrying', async () => {
     const flaky = await receiver([503, 200]);
     const waited = instantTimers();
-    await createWebhookNotifier({ url: flaky.url, clock, timers: waited.timers, timeoutMs: 2000, random: () => 0.5 }).notify({ kind: 'recovered', secretSet: 's-1', registry: 'r', message: 'm' });
+    await createWebhookNotifier({ url: flaky.url, clock, timers: waited.timers, timeoutMs: 2000, random: () => 0.5 }).notify({ kind: 'recovered', name: 's-1', registry: 'r', message: 'm' });
     expect(flaky.bodies).toHaveLength(2);
     // The wait between attempts is on the injected timers, with jitter.
     expect(waited.waits).toEqual([1000]);
 
     const gone = await receiver([404, 200]);
     const error = await createWebhookNotifier({ url: gone.url, clock, timers: instantTimers().timers, timeoutMs: 2000 })
-      .notify({ kind: 'recovered', secretSet: 's-1', registry: 'r', message: 'm' })
+      .notify({ kind: 'recovered', name: 's-1', registry: 'r', message: 'm' })
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'OutboundError', code: 'ERR_OUTBOUND_STATUS', status: 404, retryable: false });
     expect((error as Error).message).toMatch(/^alert webhook POST http:\/\/127\.0\.0\.1:\d+ answered HTTP 404$/);
@@ -76,7 +76,7 @@ describe('webhook notifier', () => {
   it('never puts the webhook URL in its error', async () => {
     const url = 'http://127.0.0.1:1/services/T000/B000/very-secret-path';
     const error = await createWebhookNotifier({ url, clock, timers: instantTimers().timers, timeoutMs: 500, attempts: 1 })
-      .notify({ kind: 'recovered', secretSet: 's-1', registry: 'r', message: 'm' })
+      .notify({ kind: 'recovered', name: 's-1', registry: 'r', message: 'm' })
       .catch((e: Error) => e);
     expect((error as Error).message).not.toContain('very-secret-path');
     expect(error).toMatchObject({ code: 'ERR_OUTBOUND_NETWORK', retryable: true, endpoint: 'http://127.0.0.1:1' });
@@ -84,6 +84,6 @@ describe('webhook notifier', () => {
   });
 
   it('says when no token was ever pushed', () => {
-    expect(formatWebhookPayload({ kind: 'at_risk', secretSet: 's-1', registry: 'r', stage: 'push', reason: 'unauthorized', message: 'm' }, NOW).text).toContain('no token has been pushed yet');
+    expect(formatWebhookPayload({ kind: 'at_risk', name: 's-1', registry: 'r', stage: 'push', reason: 'unauthorized', message: 'm' }, NOW).text).toContain('no token has been pushed yet');
   });
 });

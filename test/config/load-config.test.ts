@@ -49,7 +49,7 @@ describe('loadConfig defaults', () => {
     expect(load(BASE_ENV)).toEqual({
       apiUrl: 'https://api.pipecat.daily.co/v1',
       apiKey: API_KEY,
-      targets: [{ destination: { kind: 'pipecat', secretSet: 'ecr-prod' }, secretSet: 'ecr-prod', format: 'auto', awsRegion: 'us-east-1' }],
+      targets: [{ destination: { kind: 'pipecat', secretSet: 'ecr-prod' }, name: 'ecr-prod', format: 'auto', awsRegion: 'us-east-1' }],
       schedule: '0 */6 * * *',
       scheduleJitterMs: 0,
       refreshMarginMs: 4 * 3_600_000,
@@ -90,7 +90,7 @@ describe('loadConfig from env vars only', () => {
     expect(config.targets).toEqual([
       {
         destination: { kind: 'pipecat', secretSet: 'ecr-prod' },
-        secretSet: 'ecr-prod',
+        name: 'ecr-prod',
         format: 'image-pull-secret',
         pccRegion: 'us-west',
         awsRegion: 'us-east-1',
@@ -165,7 +165,7 @@ describe('loadConfig from env vars only', () => {
   it('takes the AWS region from the config file when the env has none', () => {
     const { AWS_REGION: _, ...env } = BASE_ENV;
     const config = load({ ...env, CONFIG_FILE: 'c.yaml' }, { 'c.yaml': 'awsRegion: ap-south-1\n' });
-    expect(config.targets).toEqual([{ destination: { kind: 'pipecat', secretSet: 'ecr-prod' }, secretSet: 'ecr-prod', format: 'auto', awsRegion: 'ap-south-1' }]);
+    expect(config.targets).toEqual([{ destination: { kind: 'pipecat', secretSet: 'ecr-prod' }, name: 'ecr-prod', format: 'auto', awsRegion: 'ap-south-1' }]);
   });
 });
 
@@ -193,15 +193,15 @@ targets:
 const EXPECTED_TARGETS = [
   {
     destination: { kind: 'pipecat', secretSet: 'ecr-prod' },
-    secretSet: 'ecr-prod',
+    name: 'ecr-prod',
     format: 'image-pull-secret',
     pccRegion: 'us-west',
     awsRegion: 'us-east-1',
     registryId: '012345678901',
     roleArn: 'arn:aws:iam::012345678901:role/ecr-reader',
   },
-  { destination: { kind: 'pipecat', secretSet: 'ecr-eu' }, secretSet: 'ecr-eu', format: 'triplet', awsRegion: 'eu-central-1' },
-  { destination: { kind: 'pipecat', secretSet: 'ecr.staging' }, secretSet: 'ecr.staging', format: 'auto', awsRegion: 'us-east-1', registryId: '123456789012' },
+  { destination: { kind: 'pipecat', secretSet: 'ecr-eu' }, name: 'ecr-eu', format: 'triplet', awsRegion: 'eu-central-1' },
+  { destination: { kind: 'pipecat', secretSet: 'ecr.staging' }, name: 'ecr.staging', format: 'auto', awsRegion: 'us-east-1', registryId: '123456789012' },
 ];
 
 describe('loadConfig from a config file', () => {
@@ -228,8 +228,8 @@ describe('loadConfig from a config file', () => {
       pushConcurrency: 4,
       awsRegion: 'us-east-1',
       targets: [
-        { ...EXPECTED_TARGETS[0], destination: undefined, awsRegion: undefined },
-        { ...EXPECTED_TARGETS[1], destination: undefined },
+        { ...EXPECTED_TARGETS[0], destination: undefined, name: undefined, secretSet: EXPECTED_TARGETS[0]!.name, awsRegion: undefined },
+        { ...EXPECTED_TARGETS[1], destination: undefined, name: undefined, secretSet: EXPECTED_TARGETS[1]!.name },
         { secretSet: 'ecr.staging', registryId: '123456789012' },
       ],
     });
@@ -267,14 +267,14 @@ describe('loadConfig from a config file', () => {
   it('uses AWS_DEFAULT_REGION for file targets without a region', () => {
     const yaml = 'targets:\n  - secretSet: ecr-a\n';
     expect(load({ PCC_API_KEY: API_KEY, AWS_DEFAULT_REGION: 'eu-west-2' }, { 'c.yaml': yaml }, 'c.yaml').targets).toEqual([
-      { destination: { kind: 'pipecat', secretSet: 'ecr-a' }, secretSet: 'ecr-a', format: 'auto', awsRegion: 'eu-west-2' },
+      { destination: { kind: 'pipecat', secretSet: 'ecr-a' }, name: 'ecr-a', format: 'auto', awsRegion: 'eu-west-2' },
     ]);
   });
 
   it('accepts a file with settings only and takes the target from env vars', () => {
     const config = load(BASE_ENV, { 'c.yaml': 'logLevel: warn\n' }, 'c.yaml');
     expect(config.logLevel).toBe('warn');
-    expect(config.targets).toEqual([{ destination: { kind: 'pipecat', secretSet: 'ecr-prod' }, secretSet: 'ecr-prod', format: 'auto', awsRegion: 'us-east-1' }]);
+    expect(config.targets).toEqual([{ destination: { kind: 'pipecat', secretSet: 'ecr-prod' }, name: 'ecr-prod', format: 'auto', awsRegion: 'us-east-1' }]);
   });
 
   it('treats an empty file as no settings', () => {

@@ -28,7 +28,7 @@ describe('kubernetesSecret targets', () => {
   it('reads KUBERNETES_SECRET as one pull-Secret target, without an API key', () => {
     const config = load(KUBE_ENV);
     expect(config.targets).toEqual([
-      { destination: { kind: 'kubernetes', namespace: 'agents', name: 'ecr-pull' }, secretSet: 'agents/ecr-pull', format: 'image-pull-secret', awsRegion: 'us-east-1' },
+      { destination: { kind: 'kubernetes', namespace: 'agents', name: 'ecr-pull' }, name: 'agents/ecr-pull', format: 'image-pull-secret', awsRegion: 'us-east-1' },
     ]);
     expect(config).not.toHaveProperty('apiKey');
   });

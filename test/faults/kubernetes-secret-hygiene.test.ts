@@ -52,7 +52,7 @@ afterAll(async () => {
 });
 
 const secretTarget = (name: string): TargetConfig => ({
-  ...makeTarget({ secretSet: `${NS}/${name}`, format: 'image-pull-secret' }),
+  ...makeTarget({ name: `${NS}/${name}`, format: 'image-pull-secret' }),
   destination: { kind: 'kubernetes', namespace: NS, name },
 });
 
@@ -118,7 +118,7 @@ describe('no Kubernetes secret in any output', () => {
   systemTest('one-shot runs: a Secret shared with Docker Hub, one managed by Helm, a Forbidden identity', async () => {
     const run = app([secretTarget('shared'), secretTarget('helm-owned'), secretTarget('created')], kube.adminToken);
     const outcomes = await run.instance.runOnce();
-    expect(outcomes.map((o) => [o.secretSet, o.ok])).toEqual([['agents/shared', true], ['agents/helm-owned', false], ['agents/created', true]]);
+    expect(outcomes.map((o) => [o.name, o.ok])).toEqual([['agents/shared', true], ['agents/helm-owned', false], ['agents/created', true]]);
     await scanApp('once', run, outcomes);
     await run.instance.stop();
 

@@ -118,7 +118,7 @@ describe('one-shot runs against moto and the secrets API stand-in', () => {
       config: makeConfig({
         apiUrl: api.url,
         apiKey: api.apiKey,
-        targets: [makeTarget({ secretSet: 'ecr-moto', awsRegion: 'us-east-1' })],
+        targets: [makeTarget({ name: 'ecr-moto', awsRegion: 'us-east-1' })],
         requestTimeoutMs: 5_000,
         confirmTimeoutMs: 5_000,
       }),
@@ -128,7 +128,7 @@ describe('one-shot runs against moto and the secrets API stand-in', () => {
     });
     const outcomes = await app.runOnce();
     expect(await app.finishOnce()).toBe(true);
-    expect(outcomes).toEqual([{ secretSet: 'ecr-moto', ok: true, expiresAt: MOTO_EXPIRY }]);
+    expect(outcomes).toEqual([{ name: 'ecr-moto', ok: true, expiresAt: MOTO_EXPIRY }]);
     const set = api.getSet('ecr-moto');
     expect(set).toMatchObject({ status: 'ready', type: 'imagePullSecret', host: `https://${MOTO_ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/` });
     expect(Buffer.from(set!.secretValue!, 'base64').toString('utf8')).toBe(`AWS:${motoPassword(MOTO_ACCOUNT)}`);

@@ -50,9 +50,9 @@ const decode = (value: string) => Buffer.from(value, 'base64').toString('utf8');
 
 describe('refresh over HTTP', () => {
   it('writes the username/password/registry triplet for format triplet', async () => {
-    const { instance } = app([makeTarget({ secretSet: 'ecr-creds', format: 'triplet', registryId: '123456789012' })]);
+    const { instance } = app([makeTarget({ name: 'ecr-creds', format: 'triplet', registryId: '123456789012' })]);
     const [outcome] = await instance.runOnce();
-    expect(outcome).toMatchObject({ secretSet: 'ecr-creds', ok: true });
+    expect(outcome).toMatchObject({ name: 'ecr-creds', ok: true });
     const set = api.getSet('ecr-creds')!;
     expect(set).toMatchObject({ type: 'secret', status: 'ready' });
     expect(set.secrets).toEqual({
@@ -63,7 +63,7 @@ describe('refresh over HTTP', () => {
   });
 
   it('writes an image pull secret whose value decodes to AWS:<token> for format image-pull-secret', async () => {
-    const { instance } = app([makeTarget({ secretSet: 'ecr-pull', format: 'image-pull-secret', pccRegion: 'eu-central' })]);
+    const { instance } = app([makeTarget({ name: 'ecr-pull', format: 'image-pull-secret', pccRegion: 'eu-central' })]);
     const [outcome] = await instance.runOnce();
     expect(outcome!.ok).toBe(true);
     const set = api.getSet('ecr-pull')!;
@@ -73,14 +73,14 @@ describe('refresh over HTTP', () => {
   });
 
   it('auto: creates a new set as an image pull secret', async () => {
-    const { instance } = app([makeTarget({ secretSet: 'fresh-set' })]);
+    const { instance } = app([makeTarget({ name: 'fresh-set' })]);
     await instance.runOnce();
     expect(api.getSet('fresh-set')).toMatchObject({ type: 'imagePullSecret', status: 'ready' });
   });
 
   it('auto: keeps an existing regular set a regular set, merging the three keys', async () => {
     await seed('legacy-set', { secrets: [{ secretKey: 'password', secretValue: 'old' }, { secretKey: 'OTHER_KEY', secretValue: 'kept' }] });
-    const { instance } = app([makeTarget({ secretSet: 'legacy-set' })]);
+    const { instance } = app([makeTarget({ name: 'legacy-set' })]);
     const [outcome] = await instance.runOnce();
     expect(outcome!.ok).toBe(true);
     const set = api.getSet('legacy-set')!;
@@ -90,7 +90,7 @@ describe('refresh over HTTP', () => {
 
   it('auto: keeps an existing image pull secret an image pull secret', async () => {
     await seed('pull-set', { isImagePullSecret: true, host: 'https://old.example.com', secretValue: Buffer.from('AWS:old').toString('base64') });
-    const { instance } = app([makeTarget({ secretSet: 'pull-set' })]);
+    const { instance } = app([makeTarget({ name: 'pull-set' })]);
     await instance.runOnce();
     const set = api.getSet('pull-set')!;
     expect(set.type).toBe('imagePullSecret');
@@ -99,7 +99,7 @@ describe('refresh over HTTP', () => {
 
   it('refuses to send an image pull secret over an existing regular set, naming the fix', async () => {
     await seed('legacy-set', { secrets: [{ secretKey: 'password', secretValue: 'old' }] });
-    const { instance, entries } = app([makeTarget({ secretSet: 'legacy-set', format: 'image-pull-secret' })]);
+    const { instance, entries } = app([makeTarget({ name: 'legacy-set', format: 'image-pull-secret' })]);
     const [outcome] = await instance.runOnce();
     expect(outcome).toMatchObject({ ok: false, error: { reason: 'config', retryable: false } });
     expect(api.requests.filter((r) => r.method === 'PUT')).toHaveLength(0);
@@ -109,10 +109,10 @@ describe('refresh over HTTP', () => {
 
   it('shares one ECR call between the sets of one registry, and makes one per registry', async () => {
     const { instance } = app([
-      makeTarget({ secretSet: 'set-a', registryId: '111111111111' }),
-      makeTarget({ secretSet: 'set-b', registryId: '111111111111' }),
-      makeTarget({ secretSet: 'set-c', registryId: '111111111111' }),
-      makeTarget({ secretSet: 'set-d', registryId: '222222222222' }),
+      makeTarget({ name: 'set-a', registryId: '111111111111' }),
+      makeTarget({ name: 'set-b', registryId: '111111111111' }),
+      makeTarget({ name: 'set-c', registryId: '111111111111' }),
+      makeTarget({ name: 'set-d', registryId: '222222222222' }),
     ]);
     const outcomes = await instance.runOnce();
     expect(outcomes.every((o) => o.ok)).toBe(true);
@@ -122,7 +122,7 @@ describe('refresh over HTTP', () => {
   });
 
   it('dry run mints and lists but writes nothing, and prints no secret', async () => {
-    const { instance, lines } = app([makeTarget({ secretSet: 'dry-set', pccRegion: 'us-west' })]);
+    const { instance, lines } = app([makeTarget({ name: 'dry-set', pccRegion: 'us-west' })]);
     const { ok, requests, problems } = await instance.dryRun();
     expect({ ok, problems }).toEqual({ ok: true, problems: [] });
     expect(api.requests.map((r) => r.method)).toEqual(['GET']);
@@ -144,7 +144,7 @@ describe('refresh over HTTP', () => {
   });
 
   it('serves /healthz, /readyz (503 until every target is refreshed) and /metrics in the daemon', async () => {
-    const { instance } = app([makeTarget({ secretSet: 'daemon-set' })], { confirmTimeoutMs: 1_000, retryInitialDelayMs: 200, retryMaxDelayMs: 500 });
+    const { instance } = app([makeTarget({ name: 'daemon-set' })], { confirmTimeoutMs: 1_000, retryInitialDelayMs: 200, retryMaxDelayMs: 500 });
     api.setProvisioning('daemon-set', { outcome: 'stuck' });
     const server = await instance.startDaemon();
     try {

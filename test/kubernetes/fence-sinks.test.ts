@@ -7,7 +7,7 @@ import { makeTarget } from '../support/make-config.js';
 // A sink that records what reaches it: the fence must stop publishes, not reads.
 function recordingSink(calls: string[], fences: (WriteFence | undefined)[]): Sink {
   return {
-    describe: (target) => ({ kind: 'pipecat', name: target.secretSet }),
+    describe: (target) => ({ kind: 'pipecat', name: target.name }),
     info: () => ({ format: 'auto' }),
     batch: () => ({
       plan: async (target, token) => {

@@ -43,7 +43,7 @@ afterEach(() => {
 });
 
 const secretTarget = (namespace: string, name: string): TargetConfig => ({
-  ...makeTarget({ secretSet: `${namespace}/${name}`, format: 'image-pull-secret' }),
+  ...makeTarget({ name: `${namespace}/${name}`, format: 'image-pull-secret' }),
   destination: { kind: 'kubernetes', namespace, name },
 });
 
@@ -60,7 +60,7 @@ const secret = (namespace: string, name: string) => getJson<{ type: string; data
 describe('pull-Secret targets in the engine', () => {
   systemTest('a one-shot run creates the Secret with the minted token, then a second run replaces it', async () => {
     const first = app([secretTarget('agents', 'ecr-pull')]);
-    expect(await first.instance.runOnce()).toMatchObject([{ secretSet: 'agents/ecr-pull', ok: true }]);
+    expect(await first.instance.runOnce()).toMatchObject([{ name: 'agents/ecr-pull', ok: true }]);
     expect(registryEntry(await secret('agents', 'ecr-pull')).password).toBe(ecr.issued[0]!.password);
     const ready = first.entries().find((e) => e.msg === 'secret set refreshed and ready');
     expect(ready).toMatchObject({ secretSet: 'agents/ecr-pull', created: true });
@@ -143,9 +143,9 @@ describe('pull-Secret targets in the engine', () => {
   });
 
   systemTest('one Pipecat Cloud set and Secrets in two namespaces share one ECR call', async () => {
-    const { instance } = app([makeTarget({ secretSet: 'mixed-pull' }), secretTarget('agents', 'mixed'), secretTarget('batch', 'mixed')]);
+    const { instance } = app([makeTarget({ name: 'mixed-pull' }), secretTarget('agents', 'mixed'), secretTarget('batch', 'mixed')]);
     const outcomes = await instance.runOnce();
-    expect(outcomes.map((o) => [o.secretSet, o.ok])).toEqual([['mixed-pull', true], ['agents/mixed', true], ['batch/mixed', true]]);
+    expect(outcomes.map((o) => [o.name, o.ok])).toEqual([['mixed-pull', true], ['agents/mixed', true], ['batch/mixed', true]]);
     expect(ecr.calls).toHaveLength(1);
     const { password } = ecr.issued[0]!;
     expect(registryEntry(await secret('agents', 'mixed')).password).toBe(password);

@@ -138,7 +138,7 @@ describe('leader fencing on a real API server', () => {
       });
       const sink = fenceSinks({ kubernetes: createKubernetesSink({ client, server: kube.url }) }, term).kubernetes!;
       const batch = sink.batch();
-      const kubeTarget = { ...makeTarget({ secretSet: `${NS}/stalled` }), destination: { kind: 'kubernetes' as const, ...target } };
+      const kubeTarget = { ...makeTarget({ name: `${NS}/stalled` }), destination: { kind: 'kubernetes' as const, ...target } };
       const plan = await batch.plan(kubeTarget, testToken(2));
       stallArmed = true;
       calls.length = 0;

@@ -68,7 +68,7 @@ function recordingSink() {
   const fences: (WriteFence | undefined)[] = [];
   const waiting: (() => void)[] = [];
   const sink: Sink = {
-    describe: (target) => ({ kind: 'pipecat', name: target.secretSet }),
+    describe: (target) => ({ kind: 'pipecat', name: target.name }),
     info: () => ({ format: 'auto' }),
     batch: () => ({
       plan: async (target, planToken) => {

@@ -13,7 +13,7 @@ function record(...args: Parameters<ReturnType<typeof createEmfWriter>['record']
 
 describe('the EMF lines of an invocation', () => {
   it('give each refreshed set its seconds left, success and duration, per set and across sets', () => {
-    const [line, summary] = record([{ secretSet: 'a-set', ok: true, expiresAt: NOW + 12 * 3600_000 }], 830);
+    const [line, summary] = record([{ name: 'a-set', ok: true, expiresAt: NOW + 12 * 3600_000 }], 830);
     expect(line).toEqual({
       _aws: {
         Timestamp: NOW,
@@ -45,8 +45,8 @@ describe('the EMF lines of an invocation', () => {
     const error = new RefreshError('PUT failed', { stage: 'push', reason: 'rate_limited', retryable: true });
     const [ok, failed, summary] = record(
       [
-        { secretSet: 'a-set', ok: true, expiresAt: NOW + 3600_000 },
-        { secretSet: 'b-set', ok: false, error },
+        { name: 'a-set', ok: true, expiresAt: NOW + 3600_000 },
+        { name: 'b-set', ok: false, error },
       ],
       1200,
     );

@@ -90,7 +90,7 @@ describe('the Lambda handler', () => {
     const fn = setup({});
     fn.setKey('pk_rotated_away_0123456789');
     await expect(fn.handler({}, context)).rejects.toThrow(
-      new RefreshFailedError([{ secretSet: 'handler-pull', ok: false, error: { stage: 'push', reason: 'unauthorized' } as never }]).message,
+      new RefreshFailedError([{ name: 'handler-pull', ok: false, error: { stage: 'push', reason: 'unauthorized' } as never }]).message,
     );
     fn.setKey(api.apiKey);
     await fn.handler({}, context);

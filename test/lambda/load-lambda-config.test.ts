@@ -20,7 +20,7 @@ function problems(env: Record<string, string>) {
 describe("the Lambda function's configuration", () => {
   it('takes several targets from REFRESHER_CONFIG, in YAML or JSON', () => {
     const yaml = loadLambdaConfig({ ...KEY, REFRESHER_CONFIG: 'targets:\n  - secretSet: a-set\n  - secretSet: b-set\n    awsRegion: eu-west-1\n' }, noFiles);
-    expect(yaml.config.targets.map((t) => [t.secretSet, t.awsRegion])).toEqual([
+    expect(yaml.config.targets.map((t) => [t.name, t.awsRegion])).toEqual([
       ['a-set', 'us-east-1'],
       ['b-set', 'eu-west-1'],
     ]);

@@ -125,17 +125,17 @@ describe('the Lambda template', () => {
     expect(one.keySource).toEqual({ kind: 'secrets-manager', field: 'PCC_API_KEY_SECRET_ARN', id: SECRET_ARN });
     expect(one.config.targets).toHaveLength(1);
     expect(one.config.targets).toMatchObject([
-      { secretSet: 'agents-pull', format: 'triplet', pccRegion: 'us-west', awsRegion: 'us-east-2', registryId: '444455556666', roleArn: ROLE_ARN },
+      { name: 'agents-pull', format: 'triplet', pccRegion: 'us-west', awsRegion: 'us-east-2', registryId: '444455556666', roleArn: ROLE_ARN },
     ]);
     const plain = loadLambdaConfig(env(withSecret), () => '').config.targets;
-    expect(plain).toMatchObject([{ secretSet: 'agents-pull', format: 'auto', awsRegion: 'eu-west-1' }]);
+    expect(plain).toMatchObject([{ name: 'agents-pull', format: 'auto', awsRegion: 'eu-west-1' }]);
     expect(plain[0]).not.toHaveProperty('registryId');
     expect(plain[0]).not.toHaveProperty('roleArn');
     const many = loadLambdaConfig(
       env({ ApiKeyParameterName: '/pipecat/api-key', TargetsJson: '[{"secretSet":"a-set"},{"secretSet":"b-set","awsRegion":"us-west-2"}]' }),
       () => '',
     );
-    expect(many.config.targets.map((t) => [t.secretSet, t.awsRegion])).toEqual([
+    expect(many.config.targets.map((t) => [t.name, t.awsRegion])).toEqual([
       ['a-set', 'eu-west-1'],
       ['b-set', 'us-west-2'],
     ]);

@@ -32,7 +32,7 @@ function sinkAndMinter() {
 /** One plan → publish → confirm of `set` with a fresh token; returns when confirm returned and what the plan said. */
 async function refresh(set: string, timeoutMs = 30_000) {
   const { sink, minter } = sinkAndMinter();
-  const target = makeTarget({ secretSet: set });
+  const target = makeTarget({ name: set });
   try {
     const batch = sink.batch();
     const plan = await batch.plan(target, await minter.mint(target));
@@ -76,7 +76,7 @@ describe('confirmation against a late status flip (real HTTP)', () => {
       const secrets = createSecretsClient({ apiUrl: quiet.url, apiKey: quiet.apiKey, requestTimeoutMs: 5_000, clock: systemClock });
       const sink = createPipecatSink({ secrets, clock: systemClock, timers: systemTimers });
       const minter = createFakeMinter(systemClock);
-      const target = makeTarget({ secretSet: 'late-flip-b' });
+      const target = makeTarget({ name: 'late-flip-b' });
       for (const expected of ['new-set', 'settled']) {
         const batch = sink.batch();
         const plan = await batch.plan(target, await minter.mint(target));
@@ -94,7 +94,7 @@ describe('confirmation against a late status flip (real HTTP)', () => {
 
   it('waits out a 429 with Retry-After in seconds before polling readiness again', async () => {
     const { sink, minter } = sinkAndMinter();
-    const target = makeTarget({ secretSet: 'retry-after-seconds' });
+    const target = makeTarget({ name: 'retry-after-seconds' });
     const batch = sink.batch();
     const plan = await batch.plan(target, await minter.mint(target));
     await batch.publish(plan);
@@ -110,7 +110,7 @@ describe('confirmation against a late status flip (real HTTP)', () => {
 
   it('waits out a 429 with Retry-After as an HTTP date', async () => {
     const { sink, minter } = sinkAndMinter();
-    const target = makeTarget({ secretSet: 'retry-after-date' });
+    const target = makeTarget({ name: 'retry-after-date' });
     const batch = sink.batch();
     const plan = await batch.plan(target, await minter.mint(target));
     await batch.publish(plan);

@@ -40,9 +40,9 @@ describe('preflight', () => {
     t.secrets.sets.set('b-pull', { name: 'b-pull', type: 'secret', region: 'us-west', status: 'ready' });
     const config = makeConfig({
       targets: [
-        makeTarget({ secretSet: 'a-pull', registryId: '111111111111' }),
-        makeTarget({ secretSet: 'b-pull', registryId: '222222222222' }),
-        makeTarget({ secretSet: 'c-pull', registryId: '111111111111' }),
+        makeTarget({ name: 'a-pull', registryId: '111111111111' }),
+        makeTarget({ name: 'b-pull', registryId: '222222222222' }),
+        makeTarget({ name: 'c-pull', registryId: '111111111111' }),
       ],
     });
     const seen: EcrToken[] = [];
@@ -164,7 +164,7 @@ describe('preflight', () => {
   it('checks any sink through its plan alone: a second kind needs no preflight code of its own', async () => {
     const t = setup();
     const kube: Sink = {
-      describe: (target) => ({ kind: 'kubernetes', name: target.secretSet }),
+      describe: (target) => ({ kind: 'kubernetes', name: target.name }),
       info: () => ({ format: 'image-pull-secret' }),
       batch: () => ({
         plan: async () => {
@@ -183,7 +183,7 @@ describe('preflight', () => {
       stop: () => undefined,
     };
     const config = makeConfig({
-      targets: [makeTarget(), makeTarget({ secretSet: 'ns/pull', destination: { kind: 'kubernetes', namespace: 'ns', name: 'pull' } })],
+      targets: [makeTarget(), makeTarget({ name: 'ns/pull', destination: { kind: 'kubernetes', namespace: 'ns', name: 'pull' } })],
     });
     const report = await runPreflight({ config, mint: t.minter.mint, sinks: { ...t.sinks, kubernetes: kube }, ecrEndpoint: () => ECR, now: () => t.time.clock.now() });
     expect(report.problems).toEqual([

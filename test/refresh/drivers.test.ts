@@ -78,10 +78,10 @@ describe('the daemon and one-shot drivers', () => {
   it('makes one ECR call per distinct (region, registry, role), however many sets share it', async () => {
     const t = setup({
       targets: [
-        makeTarget({ secretSet: 'a-pull', registryId: '111111111111' }),
-        makeTarget({ secretSet: 'b-pull', registryId: '111111111111' }),
-        makeTarget({ secretSet: 'c-pull', registryId: '222222222222' }),
-        makeTarget({ secretSet: 'd-pull', registryId: '111111111111', awsRegion: 'eu-west-1' }),
+        makeTarget({ name: 'a-pull', registryId: '111111111111' }),
+        makeTarget({ name: 'b-pull', registryId: '111111111111' }),
+        makeTarget({ name: 'c-pull', registryId: '222222222222' }),
+        makeTarget({ name: 'd-pull', registryId: '111111111111', awsRegion: 'eu-west-1' }),
       ],
     });
     const run = t.once.run();
@@ -202,7 +202,7 @@ describe('the daemon and one-shot drivers', () => {
   it('retries a failed target while other targets of the same cycle are still in flight', async () => {
     const t = setup({
       retryInitialDelayMs: 1_000,
-      targets: [makeTarget({ secretSet: 'fails-fast', registryId: '111111111111' }), makeTarget({ secretSet: 'slow-set', registryId: '222222222222' })],
+      targets: [makeTarget({ name: 'fails-fast', registryId: '111111111111' }), makeTarget({ name: 'slow-set', registryId: '222222222222' })],
     });
     t.secrets.outcome = 'pending'; // slow-set waits for readiness for the whole test
     t.minter.errors.push(http(503, 'server_error', true, 'mint'));
@@ -223,7 +223,7 @@ describe('the daemon and one-shot drivers', () => {
     void t.daemon.start();
     await t.time.advance(3 * HOUR);
     expect(t.events.map((e) => e.kind)).toEqual(['at_risk', 'recovered']);
-    expect(t.events[0]).toMatchObject({ secretSet: 'ecr-pull', registry: 'default/us-east-1', stage: 'push', reason: 'server_error' });
+    expect(t.events[0]).toMatchObject({ name: 'ecr-pull', registry: 'default/us-east-1', stage: 'push', reason: 'server_error' });
     expect(JSON.stringify(t.events)).not.toContain(t.minter.issued[0]!.password);
     await t.driver().stop(1_000);
   });
@@ -345,7 +345,7 @@ describe('the daemon and one-shot drivers', () => {
   it('starts no first attempt of a one-shot run whose deadline has already passed, and says so', async () => {
     const t = setup({}, { remainingMs: () => -5_000 });
     const [outcome] = await t.once.run();
-    expect(outcome).toEqual({ secretSet: 'ecr-pull', ok: false });
+    expect(outcome).toEqual({ name: 'ecr-pull', ok: false });
     expect(t.minter.calls).toHaveLength(0);
     expect(t.secrets.puts).toHaveLength(0);
     expect(t.log.entries().filter((e) => e.msg === 'no time left for a refresh before the deadline; nothing was attempted')).toHaveLength(1);

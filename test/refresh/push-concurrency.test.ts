@@ -22,7 +22,7 @@ function setup(targets: number, pushConcurrency: number) {
     return putSet(name, body);
   };
   const refresher = createOneShotDriver({
-    config: makeConfig({ pushConcurrency, targets: Array.from({ length: targets }, (_, i) => makeTarget({ secretSet: `set-${i}` })) }),
+    config: makeConfig({ pushConcurrency, targets: Array.from({ length: targets }, (_, i) => makeTarget({ name: `set-${i}` })) }),
     clock: time.clock,
     timers: time.timers,
     mint: createFakeMinter(time.clock).mint,

@@ -329,7 +329,7 @@ describe('ninety days of the default schedule on simulated time', () => {
       // One notification per transition, alternating, at the moments the oracle names.
       expect(sim.notices.map((n) => ({ kind: n.kind, at: n.at })), replay).toEqual(expected);
       expect(kinds(sim.notices).every((kind, i) => kind === (i % 2 === 0 ? 'at_risk' : 'recovered'))).toBe(true);
-      expect(sim.notices.every((n) => n.secretSet === SET && n.registry === LABELS.registry)).toBe(true);
+      expect(sim.notices.every((n) => n.name === SET && n.registry === LABELS.registry)).toBe(true);
       expect(sim.riskLogLines, replay).toEqual({ atRisk: atRiskEpisodes, recovered: atRiskEpisodes });
       // Not only at the right attempt, but soon enough: an attempt comes at most one
       // backoff after a failure and may take one confirm timeout.

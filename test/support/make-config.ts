@@ -2,8 +2,8 @@
 import type { Config, TargetConfig } from '../../src/config/config.js';
 
 export function makeTarget(overrides: Partial<TargetConfig> = {}): TargetConfig {
-  const target = { secretSet: 'ecr-pull', format: 'auto' as const, awsRegion: 'us-east-1', ...overrides };
-  return { destination: { kind: 'pipecat', secretSet: target.secretSet }, ...target };
+  const target = { name: 'ecr-pull', format: 'auto' as const, awsRegion: 'us-east-1', ...overrides };
+  return { destination: { kind: 'pipecat', secretSet: target.name }, ...target };
 }
 
 export function makeConfig(overrides: Partial<Config> = {}): Config {

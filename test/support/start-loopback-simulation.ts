@@ -168,7 +168,7 @@ export async function startLoopbackSimulation(options: {
     trimRecords() {
       api.requests.length = 0;
       ecr.calls.length = 0;
-      const held = config.targets.map((t) => issuedIndex(api.getSet(t.secretSet)?.secretValue));
+      const held = config.targets.map((t) => issuedIndex(api.getSet(t.name)?.secretValue));
       const keepFrom = Math.min(ecr.issued.length, ...held.filter((i) => i >= 0));
       ecr.issued.splice(0, keepFrom);
     },

@@ -82,7 +82,7 @@ function baseConfig(ecrApi: SecretsApiStandIn, target: Partial<TargetConfig>): C
   return makeConfig({
     apiUrl: ecrApi.url,
     apiKey: ecrApi.apiKey,
-    targets: [makeTarget({ secretSet: SECRET_SET, awsRegion: 'us-east-1', ...target })],
+    targets: [makeTarget({ name: SECRET_SET, awsRegion: 'us-east-1', ...target })],
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
     confirmTimeoutMs: CONFIRM_TIMEOUT_MS,
     retryInitialDelayMs: RETRY_INITIAL_DELAY_MS,
@@ -197,7 +197,7 @@ async function runCli(
       AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
       PCC_API_URL: config.apiUrl,
       PCC_API_KEY: config.apiKey ?? '',
-      PCC_SECRET_SET: target.secretSet,
+      PCC_SECRET_SET: target.name,
       PCC_SECRET_FORMAT: target.format,
       AWS_REGION: target.awsRegion,
       ...(target.pccRegion ? { PCC_REGION: target.pccRegion } : {}),
