@@ -11,7 +11,7 @@ import type { MintKey } from './ecr/ecr-token.js';
 import { createLogging } from './log/create-logging.js';
 import { createMetrics, type Metrics } from './metrics/create-metrics.js';
 import { createTargetObserver, requestTimer } from './metrics/create-target-observer.js';
-import { pushRunMetrics } from './metrics/push-run-metrics.js';
+import { pushRunMetrics } from './metrics/push-to-gateway.js';
 import { startMetricsServer, type MetricsServer } from './metrics/start-metrics-server.js';
 import { createPipecatSink } from './pcc/create-pipecat-sink.js';
 import { createSecretsClient } from './pcc/create-secrets-client.js';

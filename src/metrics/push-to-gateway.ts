@@ -9,13 +9,13 @@
 // Basic auth, when configured, goes in the Authorization header only; the
 // gateway's reply is quoted in errors with those credentials taken out.
 import { request, type Dispatcher } from 'undici';
+import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { BasicAuth } from '../config/config.js';
+import type { BasicAuth, Config } from '../config/config.js';
 import { OutboundError, networkError } from '../errors/outbound-error.js';
 import { endpointOf } from '../http/endpoint.js';
 import { readCappedBody, serverMessage, statusMeaning } from '../http/reply.js';
-import { METRIC_PREFIX } from './create-metrics.js';
-import { splitExposition } from './split-exposition.js';
+import { METRIC_PREFIX, type Metrics } from './create-metrics.js';
 
 export const PUSH_JOB = 'ecr-token-refresher';
 
@@ -92,4 +92,60 @@ export async function pushToGateway(options: {
     pushed.push(path);
   }
   return pushed;
+}
+
+/**
+ * After a one-shot run: no scrape can reach a process that has already exited,
+ * so its metrics go to the Pushgateway, if one is configured; the URL logged
+ * has no credentials (loadConfig moved them to pushgatewayAuth). False if that
+ * failed.
+ */
+export async function pushRunMetrics(config: Config, metrics: Metrics, logger: Logger, dispatcher: Dispatcher | undefined): Promise<boolean> {
+  if (!config.pushgatewayUrl) return true;
+  try {
+    const groups = await pushToGateway({
+      gatewayUrl: config.pushgatewayUrl,
+      auth: config.pushgatewayAuth,
+      registry: metrics.registry,
+      timeoutMs: config.requestTimeoutMs,
+      dispatcher,
+    });
+    logger.info({ pushgateway: config.pushgatewayUrl, groups: groups.length }, 'metrics pushed to the Pushgateway');
+    return true;
+  } catch (error) {
+    logger.error({ err: error }, 'pushing metrics to the Pushgateway failed');
+    return false;
+  }
+}
+
+// Splits a Prometheus text exposition into groups by a label's value: one
+// group per value, plus one ("") for the series without that label. Metric
+// families keep their HELP and TYPE lines in every group that has samples.
+export function splitExposition(text: string, label: string): Map<string, string> {
+  const groups = new Map<string, string[]>();
+  let header: string[] = [];
+  let headerUsedBy = new Set<string>();
+  const pattern = new RegExp(`[{,]${label}="((?:[^"\\\\]|\\\\.)*)"`);
+
+  for (const line of text.split('\n')) {
+    if (line.startsWith('# HELP')) {
+      header = [line];
+      headerUsedBy = new Set();
+      continue;
+    }
+    if (line.startsWith('# TYPE')) {
+      header.push(line);
+      continue;
+    }
+    if (line.trim() === '' || line.startsWith('#')) continue;
+    const key = pattern.exec(line)?.[1] ?? '';
+    let lines = groups.get(key);
+    if (!lines) groups.set(key, (lines = []));
+    if (!headerUsedBy.has(key)) {
+      lines.push(...header);
+      headerUsedBy.add(key);
+    }
+    lines.push(line);
+  }
+  return new Map([...groups].map(([key, lines]) => [key, `${lines.join('\n')}\n`]));
 }

@@ -10,8 +10,7 @@ import { isHtmlReply, parseRetryAfter, readCappedBody, serverMessage } from '../
 import type { RequestTimer } from '../metrics/create-target-observer.js';
 import type { Clock } from '../schedule/clock.js';
 import { classifyHttpStatus } from './classify-http-status.js';
-import { parseSetList } from './parse-set-list.js';
-import type { SecretBody, SecretSetSummary } from './secret-set.js';
+import { parseSetList, type SecretBody, type SecretSetSummary } from './secret-set.js';
 
 export interface SecretsClient {
   listSets(): Promise<SecretSetSummary[]>;

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/metrics/create-metrics.js';
-import { pushToGateway } from '../../src/metrics/push-to-gateway.js';
+import { pushToGateway, splitExposition } from '../../src/metrics/push-to-gateway.js';
 
 interface Received {
   method: string;
@@ -86,5 +86,24 @@ describe('pushToGateway', () => {
     const unreachable = await pushToGateway({ gatewayUrl: dead, registry, timeoutMs: 2_000 }).catch((e: unknown) => e);
     expect(unreachable).toMatchObject({ code: 'ERR_OUTBOUND_NETWORK', retryable: true, endpoint: dead });
     expect((unreachable as Error).message).toMatch(/^Pushgateway (PUT|POST) http:\/\/127\.0\.0\.1:1\/metrics\/job\/\S+ failed: connection refused \(ECONNREFUSED\)$/);
+  });
+});
+
+const text = `# HELP a_seconds A.
+# TYPE a_seconds gauge
+a_seconds{secret_set="one",registry="default/us-east-1"} 1
+a_seconds{secret_set="two",registry="default/us-east-1"} 2
+# HELP b_total B.
+# TYPE b_total counter
+b_total{operation="put",status="202"} 5
+`;
+
+describe('splitExposition', () => {
+  it('puts each label value in a group of its own, with HELP and TYPE, and the rest in ""', () => {
+    const groups = splitExposition(text, 'secret_set');
+    expect([...groups.keys()].sort()).toEqual(['', 'one', 'two']);
+    expect(groups.get('one')).toBe('# HELP a_seconds A.\n# TYPE a_seconds gauge\na_seconds{secret_set="one",registry="default/us-east-1"} 1\n');
+    expect(groups.get('')).toContain('b_total{operation="put",status="202"} 5');
+    expect(groups.get('')).not.toContain('a_seconds');
   });
 });
