@@ -3,7 +3,7 @@
 // credentials, parameters) are permanent; throttling, server faults, network
 // faults and garbled replies are retried.
 import type { FailureReason } from '../errors/classified-error.js';
-import { networkFailureReason } from '../http/network-failure-reason.js';
+import { networkFailureReason } from '../http/cause-chain.js';
 import { OutboundError, type OutboundCode } from '../errors/outbound-error.js';
 import { statusMeaning } from '../http/reply.js';
 

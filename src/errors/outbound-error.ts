@@ -3,8 +3,7 @@
 // tried as scheme://host:port (endpointOf in src/http/endpoint.ts) — never a
 // path's secret, a query string or a credential. It knows nothing of refresh stages; the engine adds those.
 import { ClassifiedError, type FailureFacts } from './classified-error.js';
-import { errorCodes } from '../http/cause-chain.js';
-import { networkFailureReason } from '../http/network-failure-reason.js';
+import { errorCodes, networkFailureReason } from '../http/cause-chain.js';
 
 /**
  * Stable codes: the request was answered with an error status, never got an

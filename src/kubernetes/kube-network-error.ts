@@ -1,7 +1,6 @@
 // What a request that never got an HTTP answer becomes: a TLS refusal is
 // configuration and permanent, anything else on the way is retryable.
-import { errorCodes } from '../http/cause-chain.js';
-import { networkFailureReason } from '../http/network-failure-reason.js';
+import { errorCodes, networkFailureReason } from '../http/cause-chain.js';
 import { KubernetesError, describeCall, type KubeCallSite } from './kubernetes-error.js';
 
 // Certificate problems are configuration, not weather: retrying cannot fix them.

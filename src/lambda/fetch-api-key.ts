@@ -6,7 +6,7 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { FailureReason } from '../errors/classified-error.js';
-import { networkFailureReason } from '../http/network-failure-reason.js';
+import { networkFailureReason } from '../http/cause-chain.js';
 import { OutboundError } from '../errors/outbound-error.js';
 import { statusMeaning } from '../http/reply.js';
 import type { ApiKeySource } from './api-key-source.js';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { causeChain, errorCodes } from '../../src/http/cause-chain.js';
-import { networkFailureReason } from '../../src/http/network-failure-reason.js';
+import { causeChain, errorCodes, networkFailureReason } from '../../src/http/cause-chain.js';
 
 const wrapped = (code: string, cause?: unknown) => Object.assign(new Error(code, { cause }), { code });
 
