@@ -31,7 +31,7 @@ RUN npm run build \
 # Node keys its compile cache by node version and user id, so it is written by the runtime
 # base's own node as the runtime user (a cross-platform build emulates this one step), then
 # copied into the final stage owned by root: the process reads it and cannot change it.
-FROM ${RUNTIME_IMAGE} AS compile-cache
+FROM --platform=$TARGETPLATFORM ${RUNTIME_IMAGE} AS compile-cache
 WORKDIR /app
 COPY package.json ./
 COPY --from=build /app/dist/cli.js ./dist/cli.js
@@ -43,7 +43,7 @@ ENV NODE_COMPILE_CACHE=/app/compile-cache
 RUN ["/nodejs/bin/node", "--max-semi-space-size=1", "dist/cli.js", "--version"]
 
 # --- runtime ----------------------------------------------------------------------------------
-FROM ${RUNTIME_IMAGE}
+FROM --platform=$TARGETPLATFORM ${RUNTIME_IMAGE}
 ARG VERSION=0.1.0
 ARG REVISION=unknown
 LABEL org.opencontainers.image.title="ecr-token-refresher" \
