@@ -23,6 +23,9 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY scripts/bundle.mjs scripts/undici-request-only.mjs ./scripts/
+# esbuild reads tsconfig.json (strict mode, emitted as "use strict"): without it the image's bundle
+# would differ from the npm package's and from the one its SBOM describes.
+COPY tsconfig.json ./
 COPY src ./src
 RUN npm run build \
  && mkdir compile-cache
