@@ -35,7 +35,7 @@ esac
 ARCH=${CONTAINER_ARCH:-$host_arch}
 # The machine's own architecture keeps the plain tags; another one gets a suffix.
 suffix='' label=''
-[ "$ARCH" = "$host_arch" ] || { suffix=-$ARCH label=" ($ARCH)"; }
+[ "$ARCH" = "$host_arch" ] || { suffix=-$ARCH label="-$ARCH"; }
 BUILD_IMAGE=localhost/ecr-token-refresher/node-build:$NODE_VERSION
 RUNTIME_IMAGE=localhost/ecr-token-refresher/node-distroless:$NODE_VERSION$suffix
 LOG=$TOOLS/logs/container$suffix.log

@@ -25,7 +25,7 @@ fi
 
 binfmt=/proc/sys/fs/binfmt_misc
 if [ -e "$binfmt/qemu-$qemu" ] && grep -q '^enabled' "$binfmt/qemu-$qemu"; then
-  tool_there "binfmt-qemu-$qemu" "$(sed -n 's/^interpreter //p' "$binfmt/qemu-$qemu")"
+  tool_there "binfmt-qemu-$qemu" "$(deb_version qemu-user-static)"
 else
   tool_started
   [ -e "$binfmt/register" ] || quietly "mount binfmt_misc" as_root mount -t binfmt_misc binfmt_misc "$binfmt"
@@ -33,7 +33,7 @@ else
   # it also works inside containers and chroots that do not hold it.
   rule=$(cat "/usr/lib/binfmt.d/qemu-$qemu.conf")
   quietly "register qemu-$qemu with binfmt_misc" as_root sh -c "printf '%s' '$rule' > $binfmt/register"
-  tool_installed "binfmt-qemu-$qemu" "$(sed -n 's/^interpreter //p' "$binfmt/qemu-$qemu")"
+  tool_installed "binfmt-qemu-$qemu" "$(deb_version qemu-user-static)"
 fi
 
 CONTAINER_ARCH=$other "$(dirname "${BASH_SOURCE[0]}")/container.sh"
