@@ -4,6 +4,7 @@
 # root filesystem (it writes nothing outside /tmp).
 #
 #   docker buildx build --platform linux/amd64,linux/arm64 -t ecr-token-refresher .
+#   scripts/release <version> --registry <host>   (podman, both platforms, signed; docs/installing.md)
 #
 # Where no registry can be pulled from, build from local bases laid out the same way (node at
 # /nodejs/bin/node in the runtime base; node and npm on PATH in the build base):
@@ -34,6 +35,9 @@ RUN npm run build \
 # Node keys its compile cache by node version and user id, so it is written by the runtime
 # base's own node as the runtime user (a cross-platform build emulates this one step), then
 # copied into the final stage owned by root: the process reads it and cannot change it.
+# --platform=$TARGETPLATFORM is the default, but podman 4 (buildah 1.28) carries the bundle
+# stage's --platform over to the stages after it, so a cross-platform build says it outright.
+# hadolint ignore=DL3065
 FROM --platform=$TARGETPLATFORM ${RUNTIME_IMAGE} AS compile-cache
 WORKDIR /app
 COPY package.json ./
@@ -46,6 +50,7 @@ ENV NODE_COMPILE_CACHE=/app/compile-cache
 RUN ["/nodejs/bin/node", "--max-semi-space-size=1", "dist/cli.js", "--version"]
 
 # --- runtime ----------------------------------------------------------------------------------
+# hadolint ignore=DL3065
 FROM --platform=$TARGETPLATFORM ${RUNTIME_IMAGE}
 ARG VERSION=0.1.0
 ARG REVISION=unknown

@@ -92,8 +92,20 @@ if { [ -n "$BUILD_IMAGE" ] && ! has_image "$BUILD_IMAGE"; } || ! has_image "$RUN
   if [ ! -f "$rootfs/.complete" ]; then
     start=$(now)
     rm -rf "$rootfs"
-    quiet debootstrap --arch="$ARCH" --variant=minbase --include=ca-certificates "$SUITE" "$rootfs" "$MIRROR" ||
-      fail "debootstrap $SUITE ($ARCH) from $MIRROR failed"
+    if [ -z "$suffix" ]; then
+      quiet debootstrap --variant=minbase --include=ca-certificates "$SUITE" "$rootfs" "$MIRROR" ||
+        fail "debootstrap $SUITE from $MIRROR failed"
+    else
+      # Another architecture: the first stage only (download and unpack, no package scripts run
+      # under emulation), which holds the libraries node links and the loader; the CA bundle,
+      # which is the same on every architecture, comes from this machine's own rootfs.
+      [ -f "$DIR/rootfs-$SUITE/etc/ssl/certs/ca-certificates.crt" ] ||
+        fail "the $SUITE rootfs of this machine's architecture is missing: run container.sh without CONTAINER_ARCH first"
+      quiet debootstrap --foreign --arch="$ARCH" --variant=minbase "$SUITE" "$rootfs" "$MIRROR" ||
+        fail "debootstrap --foreign $SUITE ($ARCH) from $MIRROR failed"
+      mkdir -p "$rootfs/etc/ssl/certs"
+      cp -L "$DIR/rootfs-$SUITE/etc/ssl/certs/ca-certificates.crt" "$rootfs/etc/ssl/certs/"
+    fi
     touch "$rootfs/.complete"
     echo "debian-rootfs $SUITE$label: installed in $(($(now) - start))s"
   fi
