@@ -12,7 +12,8 @@
 #     --build-arg BUILD_IMAGE=localhost/... --build-arg RUNTIME_IMAGE=localhost/... .
 
 # Node 26, the newest LTS that distroless publishes (on Debian 13 only); docs/container.md says why.
-ARG BUILD_IMAGE=node:26-trixie-slim
+# Fully qualified, so podman (which refuses to guess a short name's registry) builds it as docker does.
+ARG BUILD_IMAGE=docker.io/library/node:26-trixie-slim
 ARG RUNTIME_IMAGE=gcr.io/distroless/nodejs26-debian13:nonroot
 
 # --- bundle -----------------------------------------------------------------------------------
