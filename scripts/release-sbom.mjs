@@ -100,7 +100,13 @@ export async function makeSbom({ bases = [], timestamp = new Date().toISOString(
       version: 1,
       metadata: {
         timestamp,
-        tools: { components: [{ type: 'application', name: 'esbuild', version: esbuildVersion() }] },
+        // Written by this script from the account of the build that esbuild gives.
+        tools: {
+          components: [
+            { type: 'application', name: 'ecr-token-refresher release-sbom', version: app.version },
+            { type: 'application', name: 'esbuild', version: esbuildVersion() },
+          ],
+        },
         component: {
           type: 'application',
           'bom-ref': appRef,
