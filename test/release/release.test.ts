@@ -231,13 +231,17 @@ describe('scripts/release against a registry on 127.0.0.1', () => {
       sbom = statement.predicate;
     }, 120_000);
 
-    it('verifies with the release key and describes the bundle that is in both images, byte for byte', async () => {
-      released();
+    it('verifies with the release key and describes the bundle that is in both images and the npm package, byte for byte', async () => {
+      const { npmTarball } = released();
       expect(sbom.bomFormat).toBe('CycloneDX');
       expect(sbom.metadata.component).toMatchObject({ name: 'ecr-token-refresher', version: VERSION });
       const recorded = sbom.metadata.component.hashes[0].content;
       expect(recorded).toBe(sha256(readFileSync(join(ROOT, 'dist', 'cli.js'))));
       for (const platform of PLATFORMS) expect(sha256(await bundleInImage(platform)), platform).toBe(recorded);
+      expect(npmTarball).toBe(join(work, 'out', `ecr-token-refresher-${VERSION}.tgz`));
+      const packed = spawnSync('tar', ['-xzOf', npmTarball, 'package/dist/cli.js'], { maxBuffer: 64 * 1024 * 1024 });
+      expect(packed.status, String(packed.stderr)).toBe(0);
+      expect(sha256(packed.stdout)).toBe(recorded);
     }, 300_000);
 
     it('lists every npm package whose code is in the bundle, at its installed version, with its licence, and no other', () => {
