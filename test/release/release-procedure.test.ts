@@ -9,6 +9,8 @@ import { parse } from 'yaml';
 import { CHART_OCI_REPOSITORY, chartReadme } from '../../scripts/render-helm-values-doc.js';
 // @ts-expect-error -- a plain .mjs script without type declarations
 import { changelogSection, releaseNotes } from '../../scripts/release-notes.mjs';
+// @ts-expect-error -- a plain .mjs script without type declarations
+import { baseComponent, packageDirOf } from '../../scripts/release-sbom.mjs';
 import { markdownSection } from '../alerts/support/github-anchor.js';
 import { findTool } from '../support/find-tool.js';
 import { runCommand } from '../support/kube/run-command.js';
@@ -43,6 +45,26 @@ describe('one version for every artefact', () => {
     expect(changelog).toMatch(/^## \[Unreleased\]$/m);
     expect(changelog).toMatch(new RegExp(`^## \\[${VERSION.replace(/\./g, '\\.')}\\] - \\d{4}-\\d{2}-\\d{2}$`, 'm'));
     expect(changelogSection(changelog, VERSION)).toMatch(/^### (Added|Changed|Fixed|Removed|Deprecated|Security)$/m);
+  });
+});
+
+describe('the SBOM writer', () => {
+  it('counts a file towards the innermost package that holds it, scoped or nested', () => {
+    expect(packageDirOf('node_modules/@smithy/core/dist-es/index.js')).toBe('node_modules/@smithy/core');
+    expect(packageDirOf('node_modules/pino/lib/tools.js')).toBe('node_modules/pino');
+    expect(packageDirOf('node_modules/a/node_modules/@s/b/x.js')).toBe('node_modules/a/node_modules/@s/b');
+    expect(packageDirOf('src/cli.ts')).toBeUndefined();
+  });
+
+  it('takes a base image only by digest, and names the platform and repository in its purl', () => {
+    const digest = `sha256:${'0f'.repeat(32)}`;
+    expect(baseComponent(`linux/arm64=gcr.io/distroless/nodejs26-debian13@${digest}`)).toMatchObject({
+      type: 'container',
+      name: 'gcr.io/distroless/nodejs26-debian13',
+      version: digest,
+      purl: `pkg:oci/nodejs26-debian13@sha256%3A${'0f'.repeat(32)}?arch=arm64&repository_url=gcr.io%2Fdistroless%2Fnodejs26-debian13`,
+    });
+    expect(() => baseComponent('linux/arm64=gcr.io/distroless/nodejs26-debian13:nonroot')).toThrow(/--base must be PLATFORM=IMAGE@sha256:DIGEST/);
   });
 });
 
