@@ -9,8 +9,8 @@
 #                                                     gcr.io/distroless/nodejs24-debian12: /nodejs/bin/node)
 # With CONTAINER_ARCH=arm64 (or amd64) on a machine of the other architecture it makes the runtime
 # base of that architecture instead, tagged <node>-<arch> (multiarch.sh does, after registering
-# qemu): its Debian rootfs is bootstrapped under emulation. The build base is only ever needed for
-# the machine's own architecture (the Dockerfile bundles on the build platform).
+# qemu, which running that architecture's ldd needs). The build base is only ever needed for the
+# machine's own architecture (the Dockerfile bundles on the build platform).
 # Node comes from the npm registry's node-linux-<arch> package (the official binary). Also writes
 # $TOOLS/containers/containers.conf (host networking, runc), which every podman call here and in
 # the tests uses through CONTAINERS_CONF.
@@ -26,7 +26,6 @@ SUITE=bookworm
 MIRROR=http://deb.debian.org/debian
 DEBIAN_PACKAGES=(podman buildah runc debootstrap uidmap)
 DIR=$TOOLS/containers
-LOG=$TOOLS/logs/container.log
 case "$(uname -m)" in
   x86_64) host_arch=amd64 ;;
   aarch64 | arm64) host_arch=arm64 ;;
@@ -34,8 +33,8 @@ case "$(uname -m)" in
 esac
 ARCH=${CONTAINER_ARCH:-$host_arch}
 # The machine's own architecture keeps the plain tags; another one gets a suffix.
-suffix='' label=''
-[ "$ARCH" = "$host_arch" ] || { suffix=-$ARCH label="-$ARCH"; }
+suffix=''
+[ "$ARCH" = "$host_arch" ] || suffix=-$ARCH
 BUILD_IMAGE=localhost/ecr-token-refresher/node-build:$NODE_VERSION
 RUNTIME_IMAGE=localhost/ecr-token-refresher/node-distroless:$NODE_VERSION$suffix
 LOG=$TOOLS/logs/container$suffix.log
@@ -107,7 +106,7 @@ if { [ -n "$BUILD_IMAGE" ] && ! has_image "$BUILD_IMAGE"; } || ! has_image "$RUN
       cp -L "$DIR/rootfs-$SUITE/etc/ssl/certs/ca-certificates.crt" "$rootfs/etc/ssl/certs/"
     fi
     touch "$rootfs/.complete"
-    echo "debian-rootfs $SUITE$label: installed in $(($(now) - start))s"
+    echo "debian-rootfs $SUITE$suffix: installed in $(($(now) - start))s"
   fi
 
   # Node and npm from the npm registry.
@@ -155,7 +154,7 @@ fi
 
 # --- runtime image: node, its libraries, CA certificates; nothing else ------------------------------
 if has_image "$RUNTIME_IMAGE"; then
-  echo "node-distroless-image $NODE_VERSION$label: already there"
+  echo "node-distroless-image $NODE_VERSION$suffix: already there"
 else
   start=$(now)
   root=$(mktemp -d)
@@ -185,5 +184,5 @@ else
     quiet podman import --arch "$ARCH" "${variant[@]}" --change 'ENTRYPOINT ["/nodejs/bin/node"]' --change 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt' - "$RUNTIME_IMAGE" ||
     { rm -rf "$root"; fail "podman import of $RUNTIME_IMAGE failed"; }
   rm -rf "$root"
-  echo "node-distroless-image $NODE_VERSION$label: installed in $(($(now) - start))s"
+  echo "node-distroless-image $NODE_VERSION$suffix: installed in $(($(now) - start))s"
 fi
