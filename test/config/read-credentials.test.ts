@@ -2,9 +2,8 @@
 // user:password@ in PUSHGATEWAY_URL, so the URL the program holds (and logs)
 // has no credentials; every refusal names the setting and never the password.
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/config/config-error.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { configProblems } from './support/config-problems.js';
+import { configError, configProblems } from './support/config-problems.js';
 
 const BASE_ENV = { PCC_API_KEY: 'pk_live_3f9a0c1d2e4b5a6978', PCC_SECRET_SET: 'ecr-prod', AWS_REGION: 'us-east-1' };
 const PASSWORD = 'gw-pass-9a8b7c6d5e4f';
@@ -21,13 +20,7 @@ function load(env: Record<string, string>, files: Record<string, string> = {}, c
 }
 
 function messages(load: () => unknown): string {
-  try {
-    load();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).message;
-  }
-  throw new Error('expected a ConfigError');
+  return configError(load).message;
 }
 
 describe('Pushgateway basic auth', () => {
