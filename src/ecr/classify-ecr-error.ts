@@ -5,7 +5,7 @@
 import type { FailureReason } from '../errors/classified-error.js';
 import { networkFailureReason } from '../http/cause-chain.js';
 import { OutboundError, type OutboundCode } from '../errors/outbound-error.js';
-import { statusMeaning } from '../http/reply.js';
+import { excerpt, statusMeaning } from '../http/reply.js';
 
 const THROTTLING = new Set(['ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'Throttling']);
 const ACCESS_DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation']);
@@ -50,7 +50,7 @@ export function classifyEcrError(error: unknown, call: AwsCall): OutboundError {
   const status = e.$metadata?.httpStatusCode;
   const [reason, retryable] = reasonOf(name, status, e.message, error);
   const fix = fixOf(reason, name, status);
-  const said = `${name}: ${oneLine(e.message ?? String(error))}`;
+  const said = `${name}: ${excerpt(e.message ?? String(error))}`;
   const detail = isMissingCredentials(name, status) ? `no AWS credentials were found (${said})` : said;
   return new OutboundError(
     `${call.operation} ${call.endpoint} failed for ${call.context}: ${detail}${fix ? ` (${fix})` : ''}`,
@@ -93,9 +93,4 @@ function fixOf(reason: FailureReason, name: string, status: number | undefined):
 /** The SDK's credential chain found nothing to sign with; no call was sent. */
 function isMissingCredentials(name: string, status: number | undefined): boolean {
   return name === 'CredentialsProviderError' && status === undefined;
-}
-
-function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat;
 }

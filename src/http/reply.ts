@@ -37,6 +37,12 @@ export function isHtmlReply(body: string, contentType?: string | string[]): bool
 
 const MAX_EXCERPT = 300;
 
+/** What a remote side said, as one line of at most 300 characters (an ellipsis where it was cut). */
+export function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > MAX_EXCERPT ? `${flat.slice(0, MAX_EXCERPT - 1)}…` : flat;
+}
+
 /**
  * What the server said, short enough for one log line: the `message` (a
  * Kubernetes Status) or `error` (+ its string `code`) of a JSON reply, the
@@ -46,11 +52,9 @@ const MAX_EXCERPT = 300;
  */
 export function serverMessage(body: string, secrets: Iterable<string> = []): string | undefined {
   const clean = redactSecretLike(redactSecrets(body, secrets));
-  const flat = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, MAX_EXCERPT);
   const said = jsonMessage(clean);
-  if (said !== undefined) return `${flat(said.message)}${said.code ? ` [${said.code}]` : ''}` || undefined;
-  const text = isHtmlReply(clean) ? htmlText(clean) : clean;
-  return flat(text) || undefined;
+  if (said !== undefined) return `${excerpt(said.message)}${said.code ? ` [${said.code}]` : ''}` || undefined;
+  return excerpt(isHtmlReply(clean) ? htmlText(clean) : clean) || undefined;
 }
 
 function jsonMessage(text: string): { message: string; code?: string } | undefined {

@@ -8,7 +8,7 @@ import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { FailureReason } from '../errors/classified-error.js';
 import { networkFailureReason } from '../http/cause-chain.js';
 import { OutboundError } from '../errors/outbound-error.js';
-import { statusMeaning } from '../http/reply.js';
+import { excerpt, statusMeaning } from '../http/reply.js';
 import type { ApiKeySource } from './api-key-source.js';
 
 export interface FetchApiKeyOptions {
@@ -67,7 +67,7 @@ function describeFailure(error: unknown, what: string, source: ApiKeySource, end
   const hint = facts.retryable
     ? 'a transient fault that the AWS SDK already retried; the next invocation tries again'
     : `check ${source.field} and that the function's role may call ${action} on it (and kms:Decrypt for a customer managed key)`;
-  const detail = message.replace(/\s+/g, ' ').trim().slice(0, 300);
+  const detail = excerpt(message);
   return new OutboundError(`reading the Pipecat Cloud key from ${what} at ${endpoint} failed: ${network ?? name}: ${detail}: ${hint}`, {
     code: network ? 'ERR_OUTBOUND_NETWORK' : 'ERR_OUTBOUND_STATUS',
     endpoint,

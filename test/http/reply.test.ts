@@ -53,7 +53,8 @@ describe('serverMessage', () => {
   it('keeps an excerpt to one short line, and says nothing for an empty body', () => {
     const said = serverMessage(`gateway\n\n  ${'y '.repeat(400)}`)!;
     expect(said.startsWith('gateway y y')).toBe(true);
-    expect(said.length).toBeLessThanOrEqual(300);
+    expect(said).toHaveLength(300);
+    expect(said.endsWith('…')).toBe(true);
     expect(serverMessage('  \n')).toBeUndefined();
   });
 });
