@@ -65,6 +65,16 @@ describe('createSecretsClient', () => {
     expect(error.message).not.toContain(KEY);
   });
 
+  it('says a WAF\'s HTML 403 came from in front of the API, quoting the page title, and leaves the key out of the fix', async () => {
+    const page = '<!DOCTYPE html><html><head><title>403 Forbidden</title></head><body><h1>403 Forbidden</h1><p>Request blocked.</p></body></html>';
+    agent.get(ORIGIN).intercept({ path: '/v1/secrets/ecr-pull', method: 'PUT' }).reply(403, page, { headers: { 'content-type': 'text/html' } });
+    const error = await failure(client().secrets.putSet('ecr-pull', { secrets: [] }));
+    expect(error).toMatchObject({ code: 'ERR_OUTBOUND_STATUS', reason: 'unauthorized', retryable: false, status: 403 });
+    expect(error.message).toContain('answered HTTP 403 from a WAF or proxy in front of the API (an HTML page, not the API\'s JSON): 403 Forbidden');
+    expect(error.fix).toContain('in front of https://api.example.test:443');
+    expect(error.fix).not.toContain('PCC_API_KEY');
+  });
+
   it('reads Retry-After on a 429', async () => {
     agent.get(ORIGIN).intercept({ path: '/v1/secrets/ecr-pull', method: 'PUT' }).reply(429, 'slow down', { headers: { 'retry-after': '7' } });
     expect(await failure(client().secrets.putSet('ecr-pull', { secrets: [] }))).toMatchObject({ reason: 'rate_limited', retryable: true, retryAfterMs: 7000 });
