@@ -160,7 +160,7 @@ async function main() {
     );
     log(`AWS Lambda: the function in the Runtime Interface Emulator, ${RUNS} cold and warm invocations...`);
     rows.push(...lambdaRows(await benchLambda({ runs: RUNS })));
-    log('pull-availability soak: two daemons, tokens of 60 s, seven faults and an ECR outage (about 8 minutes)...');
+    log('pull-availability soak: two daemons, tokens of 60 s, seven faults and an ECR outage (about 6 minutes)...');
     const soak = await benchSoak(log);
     rows.push(...soak.rows);
     soakReport = `\n${soak.report}\n`;

@@ -104,7 +104,9 @@ export function soakFaults(d: FaultDurations, marginMs: number, deletedNamespace
     },
     {
       id: 'secret-deleted',
-      title: `Secret ${deletedNamespace}/${SECRET_NAME} deleted by hand, halfway between refreshes`,
+      title: `Secret ${deletedNamespace}/${SECRET_NAME} deleted by hand`,
+      // About halfway between refreshes: planned from the last token minted, which a retry for
+      // another target may have made a little later than this Secret's own.
       leadMs: marginMs / 2,
       async inject(world) {
         await world.kubectl(['delete', 'secret', '-n', deletedNamespace, SECRET_NAME]);
