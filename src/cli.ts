@@ -12,7 +12,7 @@ import { loadConfig } from './config/load-config.js';
 import { parseArgs } from './config/parse-args.js';
 import { UsageError } from './config/usage-error.js';
 import type { App } from './create-app.js';
-import { loadKubernetesAccess } from './kubernetes/load-kubernetes-access.js';
+import { loadKubernetesAccess } from './kubernetes/api/load-kubernetes-access.js';
 import { routeProcessWarnings } from './log/route-process-warnings.js';
 import { formatPreflightSummary } from './preflight/format-preflight-summary.js';
 

@@ -25,12 +25,12 @@ import { createCronScheduler } from './schedule/create-cron-scheduler.js';
 import type { Scheduler } from './schedule/scheduler.js';
 import { createWebhookNotifier } from './alerts/create-webhook-notifier.js';
 import type { RiskNotifier } from './alerts/risk-notifier.js';
-import { createKubeClient, type KubeClient } from './kubernetes/create-kube-client.js';
+import { createKubeClient, type KubeClient } from './kubernetes/api/create-kube-client.js';
 import { createLeaderElectedDriver, type LeaderElectedDriver } from './drivers/create-leader-elected-driver.js';
-import { createKubernetesSink } from './kubernetes/create-kubernetes-sink.js';
-import { monotonicClock } from './kubernetes/monotonic-clock.js';
-import type { KubernetesAccess } from './kubernetes/load-kubernetes-access.js';
-import { scrubKubeCredentials } from './kubernetes/scrub-kube-credentials.js';
+import { createKubernetesSink } from './kubernetes/pull-secret/create-kubernetes-sink.js';
+import { monotonicClock } from './kubernetes/lease/monotonic-clock.js';
+import type { KubernetesAccess } from './kubernetes/api/load-kubernetes-access.js';
+import { scrubKubeCredentials } from './kubernetes/api/scrub-kube-credentials.js';
 import type { SecretScrubber } from './log/create-scrubbing-destination.js';
 
 export interface AppOptions {

@@ -6,8 +6,8 @@
 // Writes are fenced by the term they belong to: none starts once that term
 // has lapsed (by the monotonic clock, at the moment of the write), one in
 // flight is aborted when it ends, and what one term queued never runs in the next.
-import type { KubeClient } from '../kubernetes/create-kube-client.js';
-import { createLeaderElector, type LeaderElectionSettings } from '../kubernetes/create-leader-elector.js';
+import type { KubeClient } from '../kubernetes/api/create-kube-client.js';
+import { createLeaderElector, type LeaderElectionSettings } from '../kubernetes/lease/create-leader-elector.js';
 import type { EngineDeps } from '../refresh/create-engine.js';
 import type { Clock } from '../schedule/clock.js';
 import type { Scheduler } from '../schedule/scheduler.js';

@@ -2,9 +2,9 @@
 // answers like the API server does for Leases (404 for none, 409 for a create
 // over an existing one or an update carrying a stale resourceVersion) and
 // records every write with the simulated moment it was made.
-import type { KubeClient, KubeRequest } from '../../../src/kubernetes/create-kube-client.js';
-import type { LeaseObject } from '../../../src/kubernetes/decide-lease.js';
-import { KubernetesError } from '../../../src/kubernetes/kubernetes-error.js';
+import type { KubeClient, KubeRequest } from '../../../src/kubernetes/api/create-kube-client.js';
+import type { LeaseObject } from '../../../src/kubernetes/lease/decide-lease.js';
+import { KubernetesError } from '../../../src/kubernetes/api/kubernetes-error.js';
 import type { Clock } from '../../../src/schedule/clock.js';
 
 const ENDPOINT = 'https://127.0.0.1:6443';
