@@ -29,7 +29,8 @@ export function classifyKubeStatus(options: {
 export function rbacRule(site: Pick<KubeCallSite, 'verb' | 'resource' | 'namespace'>): string {
   const dot = site.resource.indexOf('.');
   const [plural, group] = dot === -1 ? [site.resource, ''] : [site.resource.slice(0, dot), site.resource.slice(dot + 1)];
-  return `add to a Role in namespace "${site.namespace}" bound to this identity the rule {apiGroups: ["${group}"], resources: ["${plural}"], verbs: ["${site.verb}"]}`;
+  const where = site.namespace ? `a Role in namespace "${site.namespace}"` : 'a ClusterRole';
+  return `add to ${where} bound to this identity the rule {apiGroups: ["${group}"], resources: ["${plural}"], verbs: ["${site.verb}"]}`;
 }
 
 function meaning(status: number, site: KubeCallSite): [KubernetesErrorCode, FailureReason, boolean, string] {

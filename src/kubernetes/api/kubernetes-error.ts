@@ -22,7 +22,7 @@ export type KubernetesErrorCode =
   | 'ERR_KUBE_ABANDONED'
   | 'ERR_KUBE_CONFIRM_MISMATCH';
 
-export type KubeVerb = 'get' | 'create' | 'update' | 'delete';
+export type KubeVerb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
 
 export interface KubeCallSite {
   /** scheme://host:port of the API server. */
@@ -30,6 +30,7 @@ export interface KubeCallSite {
   verb: KubeVerb;
   /** Plural resource with its API group, e.g. `secrets` or `leases.coordination.k8s.io`. */
   resource: string;
+  /** Empty for a cluster-scoped resource (namespaces) or a list across every namespace. */
   namespace: string;
   name?: string;
 }
@@ -60,6 +61,6 @@ export function isKubernetesError(value: unknown, code?: KubernetesErrorCode): v
 
 /** `update secrets "agents/ecr-pull" at https://10.0.0.1:443`, the prefix of every message. */
 export function describeCall(site: KubeCallSite): string {
-  const object = site.name ? `${site.namespace}/${site.name}` : `in namespace ${site.namespace}`;
+  const object = !site.namespace ? (site.name ?? 'in every namespace') : site.name ? `${site.namespace}/${site.name}` : `in namespace ${site.namespace}`;
   return `Kubernetes ${site.verb} ${site.resource} "${object}" at ${site.endpoint}`;
 }

@@ -37,7 +37,7 @@ function leader(options: { writeMs?: number } = {}) {
       if (call.verb !== 'get' && wire.writeMs > 0) await new Promise<void>((resolve) => time.timers.setTimeout(resolve, wire.writeMs));
       if (call.verb !== 'get' && wire.down) {
         throw new KubernetesError('Kubernetes update leases: 503', {
-          endpoint: store.client.endpoint, verb: call.verb, resource: 'leases.coordination.k8s.io', namespace: call.namespace,
+          endpoint: store.client.endpoint, verb: call.verb, resource: 'leases.coordination.k8s.io', namespace: call.namespace ?? '',
           code: 'ERR_KUBE_SERVER', reason: 'server_error', retryable: true, status: 503,
         });
       }

@@ -21,7 +21,7 @@ export function createLeaseStore(clock: Clock, initial?: LeaseObject) {
   const writes: LeaseWrite[] = [];
 
   function refuse(call: KubeRequest, status: 404 | 409): never {
-    const site = { endpoint: ENDPOINT, verb: call.verb, resource: 'leases.coordination.k8s.io', namespace: call.namespace, name: call.name };
+    const site = { endpoint: ENDPOINT, verb: call.verb, resource: 'leases.coordination.k8s.io', namespace: call.namespace ?? '', name: call.name };
     throw new KubernetesError(`Kubernetes ${call.verb} leases: ${status}`, {
       ...site,
       code: status === 404 ? 'ERR_KUBE_NOT_FOUND' : 'ERR_KUBE_CONFLICT',
