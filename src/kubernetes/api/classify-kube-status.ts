@@ -43,6 +43,8 @@ function meaning(status: number, site: KubeCallSite): [KubernetesErrorCode, Fail
     return ['ERR_KUBE_NOT_FOUND', 'not_found', false, what];
   }
   if (status === 409) return ['ERR_KUBE_CONFLICT', 'conflict', true, ''];
+  // A watch or list from a resourceVersion etcd has compacted away: list again.
+  if (status === 410) return ['ERR_KUBE_GONE', 'conflict', true, ''];
   if (status === 422) return ['ERR_KUBE_INVALID', 'bad_request', false, 'the API server refused the object as invalid'];
   if (status === 429) return ['ERR_KUBE_RATE_LIMITED', 'rate_limited', true, ''];
   if (status >= 500) return ['ERR_KUBE_SERVER', 'server_error', true, ''];

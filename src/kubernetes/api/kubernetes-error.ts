@@ -20,6 +20,7 @@ export type KubernetesErrorCode =
   | 'ERR_KUBE_FOREIGN_MANAGER'
   | 'ERR_KUBE_UNMERGEABLE_SECRET'
   | 'ERR_KUBE_ABANDONED'
+  | 'ERR_KUBE_GONE'
   | 'ERR_KUBE_CONFIRM_MISMATCH';
 
 export type KubeVerb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
