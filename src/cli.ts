@@ -82,19 +82,29 @@ async function once(app: App): Promise<number> {
   return failed.length === 0 && pushed ? EXIT_OK : EXIT_REFRESH_FAILED;
 }
 
-/** The daemon: runs until a signal; exits 3 at once when the metrics port cannot be had. */
+/** The daemon: runs until a signal; exits 3 at once when it cannot start (the metrics listener, most often). */
 async function daemon(app: App, config: Config): Promise<number | undefined> {
   try {
     await app.startDaemon();
   } catch (error) {
-    app.logger.fatal(
-      { err: error },
-      `cannot listen on ${config.metricsHost}:${config.metricsPort}; set METRICS_PORT to a free port`,
-    );
+    app.logger.fatal({ err: error }, startFailure(error, config));
     return EXIT_START_FAILED;
   }
   stopOnSignals(app, (code) => process.exit(code));
   return undefined;
+}
+
+/** What a person should read when the daemon could not start: the listener's own problems name the setting to change. */
+function startFailure(error: unknown, config: Config): string {
+  const { code, syscall } = (error ?? {}) as { code?: string; syscall?: string };
+  const where = `${config.metricsHost}:${config.metricsPort}`;
+  if (syscall === 'listen' && code === 'EADDRINUSE') return `cannot listen on ${where}; set METRICS_PORT to a free port`;
+  if (syscall === 'listen' && code === 'EACCES') return `cannot listen on ${where}: not allowed to bind that port; set METRICS_PORT to 1024 or above`;
+  if (syscall === 'listen' && (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')) {
+    return `cannot listen on ${where}: METRICS_HOST is not an address of this host; set it to 0.0.0.0 or one of its addresses`;
+  }
+  if (syscall === 'listen') return `cannot listen on ${where} (${code ?? 'unknown error'}); check METRICS_HOST and METRICS_PORT`;
+  return 'the daemon could not start; the error says why';
 }
 
 /** The preflight: a summary on stderr, the requests and problems as JSON on stdout, both scrubbed. */

@@ -119,7 +119,11 @@ function createDriverSlot(engineDeps: EngineDeps, options: AppOptions, client: K
   return {
     current: () => driver,
     daemon: () => (driver ??= createDaemon(engineDeps, options, client, metrics)) as DaemonDriver | LeaderElectedDriver,
-    oneShot: (run?: OneShotOptions) => (driver ??= createOneShotDriver(engineDeps, run)) as OneShotDriver,
+    // Each run its own one-shot driver (a warm serverless environment runs many); never over a daemon.
+    oneShot: (run?: OneShotOptions) => {
+      if (driver && !('run' in driver)) throw new Error('a daemon runs in this process: no one-shot run beside it');
+      return (driver = createOneShotDriver(engineDeps, run));
+    },
   };
 }
 

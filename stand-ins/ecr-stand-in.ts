@@ -62,6 +62,8 @@ export interface EcrStandIn {
   readonly port: number;
   readonly calls: EcrCall[];
   readonly issued: IssuedEcrToken[];
+  /** Expiry of the issued token with this password or authorizationToken; undefined if never issued here. */
+  expiryOf(secret: string | undefined): Date | undefined;
   /** A fault for every request until cleared with undefined. */
   setFault(fault: EcrFault | undefined): void;
   /** Faults for the next `count` requests, used before the persistent one. */
@@ -200,6 +202,12 @@ export async function startEcrStandIn(options: EcrStandInOptions = {}): Promise<
     port: server.port,
     calls,
     issued,
+    expiryOf(secret) {
+      for (let i = issued.length - 1; i >= 0 && secret !== undefined; i--) {
+        if (issued[i]!.password === secret || issued[i]!.authorizationToken === secret) return issued[i]!.expiresAt;
+      }
+      return undefined;
+    },
     setFault: (fault) => faults.set(fault, 'any'),
     failNext: (count, fault) => faults.failNext(count, fault, 'any'),
     reset,

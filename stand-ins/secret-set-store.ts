@@ -3,6 +3,9 @@
 // image pull sets, regular sets merging by key. Readiness is worked out from
 // the clock when read (pending until provisioningDelayMs after the last PUT,
 // then the outcome chosen for that PUT), so fake clocks need no timers.
+// With a late flip set, an existing set keeps showing the status it had before
+// a PUT for that long (`ready` while the old value is still the one in use),
+// and only then goes pending → outcome: a platform whose status changes late.
 import type { SecretBody } from './parse-secret-body.js';
 import { IMAGE_PULL_FIELDS_MESSAGE } from './parse-secret-body.js';
 
@@ -26,6 +29,8 @@ export interface SecretSetSnapshot {
   createdAt: number;
   /** now() of the last accepted PUT, epoch ms. */
   updatedAt: number;
+  /** When provisioning of the last PUT ended (ready or failed), epoch ms; absent while it has not. */
+  settledAt?: number;
 }
 
 export type StoreResult = { status: number; body: unknown };
@@ -40,6 +45,8 @@ interface StoredSet {
   createdAt: number;
   updatedAt: number;
   provisioning: ProvisioningOutcome;
+  /** Late flip: what the set showed before the last PUT, shown until `until`. */
+  stale?: { until: number; shown: { status: SetStatus; errorMessage?: string } };
 }
 
 export const DEFAULT_PROVISIONING_ERROR = 'Secret set provisioning failed. Please try again or contact support.';
@@ -50,14 +57,20 @@ export function createSecretSetStore(deps: {
   provisioningDelayMs: number;
   now: () => number;
   putStatus: number;
+  lateFlipMs?: number;
 }) {
   const sets = new Map<string, StoredSet>();
   const provisioningFor = new Map<string, ProvisioningOutcome>();
   let defaultProvisioning: ProvisioningOutcome = { outcome: 'ready' };
+  let lateFlipMs = deps.lateFlipMs ?? 0;
+
+  /** When the platform starts provisioning the last PUT: at once, or after the late flip. */
+  const provisioningStart = (set: StoredSet) => set.stale?.until ?? set.updatedAt;
 
   function statusOf(set: StoredSet): { status: SetStatus; errorMessage?: string } {
+    if (set.stale && deps.now() < set.stale.until) return set.stale.shown;
     if (set.provisioning.outcome === 'stuck') return { status: 'pending' };
-    if (deps.now() - set.updatedAt < deps.provisioningDelayMs) return { status: 'pending' };
+    if (deps.now() - provisioningStart(set) < deps.provisioningDelayMs) return { status: 'pending' };
     if (set.provisioning.outcome === 'failed') {
       return { status: 'failed', errorMessage: set.provisioning.errorMessage ?? DEFAULT_PROVISIONING_ERROR };
     }
@@ -82,6 +95,7 @@ export function createSecretSetStore(deps: {
       }
     }
     const at = deps.now();
+    const shownBefore = existing && lateFlipMs > 0 ? statusOf(existing) : undefined;
     const set: StoredSet = existing ?? {
       type: body.kind,
       region: body.region ?? deps.defaultRegion,
@@ -99,6 +113,7 @@ export function createSecretSetStore(deps: {
     }
     set.puts += 1;
     set.updatedAt = at;
+    set.stale = shownBefore && { until: at + lateFlipMs, shown: shownBefore };
     set.provisioning = provisioningFor.get(name) ?? defaultProvisioning;
     sets.set(name, set);
     return { status: deps.putStatus, body: { status: 'OK', region: set.region } };
@@ -149,7 +164,14 @@ export function createSecretSetStore(deps: {
       puts: set.puts,
       createdAt: set.createdAt,
       updatedAt: set.updatedAt,
+      ...settledAt(set),
     };
+  }
+
+  function settledAt(set: StoredSet): { settledAt?: number } {
+    if (set.provisioning.outcome === 'stuck') return {};
+    const at = provisioningStart(set) + deps.provisioningDelayMs;
+    return deps.now() >= at ? { settledAt: at } : {};
   }
 
   return {
@@ -167,10 +189,15 @@ export function createSecretSetStore(deps: {
     setDefaultProvisioning(outcome: ProvisioningOutcome | undefined) {
       defaultProvisioning = outcome ?? { outcome: 'ready' };
     },
+    /** Late flip for the next PUTs of existing sets; 0 turns it off. */
+    setLateFlip(ms: number) {
+      lateFlipMs = ms;
+    },
     clear() {
       sets.clear();
       provisioningFor.clear();
       defaultProvisioning = { outcome: 'ready' };
+      lateFlipMs = deps.lateFlipMs ?? 0;
     },
   };
 }

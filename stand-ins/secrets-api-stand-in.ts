@@ -5,6 +5,8 @@
 // Admin routes outside /v1, loopback only: POST /__admin/fault
 // {route?, fault|null, count?}, POST /__admin/provisioning {name?, outcome,
 // errorMessage?}, POST /__admin/reset, GET /__admin/state (includes values).
+// Late flip (POST /__admin/late-flip {ms}): after a PUT an existing set keeps
+// showing its old status that long before it goes pending, then ready.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createFaultSwitch } from './fault-switch.js';
 import { isLoopback } from './is-loopback.js';
@@ -36,6 +38,8 @@ export interface SecretsApiStandInOptions {
   putStatus?: 200 | 202;
   /** Clock in epoch milliseconds. Default Date.now. */
   now?: () => number;
+  /** Late flip: how long an existing set shows its old status after a PUT. Default 0 (off). */
+  lateFlipMs?: number;
 }
 
 export interface RecordedRequest {
@@ -63,10 +67,17 @@ export interface SecretsApiStandIn {
   setProvisioning(name: string, outcome: ProvisioningOutcome | undefined): void;
   /** Outcome for sets without their own; undefined: ready. */
   setDefaultProvisioning(outcome: ProvisioningOutcome | undefined): void;
+  /** Late flip for the next PUTs; 0 turns it off. reset() goes back to the option's value. */
+  setLateFlip(ms: number): void;
   /** A fault for every matching request until cleared with undefined. Route defaults to 'any'. */
   setFault(fault: SecretsApiFault | undefined, route?: FaultRoute): void;
   /** Faults for the next `count` matching requests, used before persistent ones. */
   failNext(count: number, fault: SecretsApiFault, route?: FaultRoute): void;
+  /**
+   * For `durationMs` from now, a web application firewall in front of the API
+   * blocks every matching request: 403 with an HTML page, before the API sees it.
+   */
+  wafBurst(durationMs: number, route?: FaultRoute): void;
   /** Forgets sets, requests, faults, provisioning choices and the concurrency mark. */
   reset(): void;
   close(): Promise<void>;
@@ -93,6 +104,7 @@ export async function startSecretsApiStandIn(options: SecretsApiStandInOptions =
     provisioningDelayMs: options.provisioningDelayMs ?? 300,
     now,
     putStatus: options.putStatus ?? 202,
+    lateFlipMs: options.lateFlipMs,
   });
   const faults = createFaultSwitch<SecretsApiFault, SecretsApiRoute>();
   const requests: RecordedRequest[] = [];
@@ -126,7 +138,7 @@ export async function startSecretsApiStandIn(options: SecretsApiStandInOptions =
     if (method === 'PUT' && options.putLatencyMs) await new Promise((resolve) => setTimeout(resolve, options.putLatencyMs));
     if (res.destroyed) return;
 
-    const fault = faults.take(routeOf(method, url.pathname));
+    const fault = wafBlocks(routeOf(method, url.pathname)) ? WAF_BLOCK : faults.take(routeOf(method, url.pathname));
     if (fault) {
       return applyTransportFault(req, res, fault, {
         contentType: JSON_TYPE,
@@ -189,6 +201,7 @@ export async function startSecretsApiStandIn(options: SecretsApiStandInOptions =
     }
     if (path === '/__admin/fault') return send(res, adminFault(body));
     if (path === '/__admin/provisioning') return send(res, adminProvisioning(body));
+    if (path === '/__admin/late-flip') return send(res, adminLateFlip(body));
     send(res, apiError(404, 'NOT_FOUND', 'unknown admin route'));
   }
 
@@ -221,12 +234,22 @@ export async function startSecretsApiStandIn(options: SecretsApiStandInOptions =
     return { status: 200, body: { status: 'OK' } };
   }
 
+  function adminLateFlip(body: Record<string, unknown>): StoreResult {
+    if (typeof body.ms !== 'number' || !Number.isInteger(body.ms) || body.ms < 0) return apiError(400, 'GENERIC_BAD_REQUEST', 'ms must be a whole number of milliseconds, 0 to turn it off');
+    store.setLateFlip(body.ms);
+    return { status: 200, body: { status: 'OK' } };
+  }
+
   function reset() {
+    waf = undefined;
     store.clear();
     faults.clear();
     requests.length = 0;
     maxConcurrentPuts = inFlightPuts;
   }
+
+  let waf: { until: number; route: FaultRoute } | undefined;
+  const wafBlocks = (route: SecretsApiRoute) => waf !== undefined && now() < waf.until && (waf.route === 'any' || waf.route === route);
 
   const server = await startLoopbackServer(handle, options.port ?? 0);
   return {
@@ -240,12 +263,22 @@ export async function startSecretsApiStandIn(options: SecretsApiStandInOptions =
     getSet: (name) => store.snapshot(name),
     setProvisioning: (name, outcome) => store.setProvisioning(name, outcome),
     setDefaultProvisioning: (outcome) => store.setDefaultProvisioning(outcome),
+    setLateFlip: (ms) => store.setLateFlip(ms),
     setFault: (fault, route = 'any') => faults.set(fault, route),
     failNext: (count, fault, route = 'any') => faults.failNext(count, fault, route),
+    wafBurst: (durationMs, route = 'any') => void (waf = { until: now() + durationMs, route }),
     reset,
     close: () => server.close(),
   };
 }
+
+/** What an AWS WAF / CDN block looks like to a client: 403, an HTML page, no JSON. */
+const WAF_BLOCK: SecretsApiFault = {
+  kind: 'status',
+  status: 403,
+  headers: { 'content-type': 'text/html' },
+  body: '<!DOCTYPE html><html><head><title>403 Forbidden</title></head><body><h1>403 Forbidden</h1><p>Request blocked.</p></body></html>',
+};
 
 function routeOf(method: string, path: string): SecretsApiRoute {
   if (method === 'PUT') return 'put';

@@ -44,11 +44,20 @@ export interface Config {
   metricsPort: number;
   metricsHost: string;
   logLevel: LogLevel;
+  /** Without credentials: they are moved to pushgatewayAuth. */
   pushgatewayUrl?: string;
+  pushgatewayAuthFile?: string;
+  /** Never logged: the password is registered with the log scrubber. */
+  pushgatewayAuth?: BasicAuth;
   alertWebhookUrl?: string;
   shutdownTimeoutMs: number;
   leaderElection: LeaderElectionConfig;
   kubernetes: KubernetesConnectionConfig;
+}
+
+export interface BasicAuth {
+  username: string;
+  password: string;
 }
 
 export interface LeaderElectionConfig {

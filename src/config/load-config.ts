@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { loadKubernetesSettings } from './load-kubernetes-settings.js';
 import { loadTargets, needsApiKey } from './load-targets.js';
 import { parseConfigFile } from './parse-config-file.js';
+import { readPushgatewayAuth } from './read-pushgateway-auth.js';
 import { readApiKey } from './read-api-key.js';
 import { readEnv, type Env } from './read-env.js';
 import { readSettings } from './read-settings.js';
@@ -40,6 +41,16 @@ export function loadConfig({ env, configFile, readFile, once = false }: LoadConf
     });
   }
 
+  const pushgateway = readPushgatewayAuth({
+    url: settings.pushgatewayUrl as string | undefined,
+    urlField: sources.get('pushgatewayUrl') ?? 'PUSHGATEWAY_URL',
+    urlRefused: problems.some((p) => p.field === 'PUSHGATEWAY_URL' || p.field === 'pushgatewayUrl'),
+    authFile: settings.pushgatewayAuthFile as string | undefined,
+    authFileField: sources.get('pushgatewayAuthFile') ?? 'PUSHGATEWAY_AUTH_FILE',
+    readFile,
+  });
+  problems.push(...pushgateway.problems);
+
   // Without a readable file, the key file and targets it may name are unknown;
   // reporting them as missing would only add noise.
   const fileFailed = filePath !== undefined && file === undefined;
@@ -57,6 +68,8 @@ export function loadConfig({ env, configFile, readFile, once = false }: LoadConf
   return {
     ...(settings as Omit<Config, 'apiKey' | 'targets' | 'leaderElection' | 'kubernetes'>),
     ...(key.apiKey !== undefined && { apiKey: key.apiKey }),
+    ...(pushgateway.url !== undefined && { pushgatewayUrl: pushgateway.url }),
+    ...(pushgateway.auth && { pushgatewayAuth: pushgateway.auth }),
     targets,
     ...kubernetes,
   };

@@ -3,6 +3,7 @@
 // are never echoed: webhook and Pushgateway URLs can carry credentials.
 import { validate as validateCron } from 'node-cron';
 import type { LogLevel } from './config.js';
+import { isLoopbackHost } from './is-loopback-host.js';
 import { parseDuration } from './parse-duration.js';
 import type { Setting } from './setting.js';
 import { suggestName } from './suggest-name.js';
@@ -18,7 +19,7 @@ export type SettingResult = { ok: true; value: string | number | boolean } | { o
 export function readSetting(setting: Setting, raw: unknown): SettingResult {
   switch (setting.kind) {
     case 'url':
-      return readUrl(raw, setting.field === 'apiUrl');
+      return setting.field === 'apiUrl' ? readApiUrl(raw) : readUrl(raw, false);
     case 'cron':
       return readCron(raw);
     case 'text':
@@ -58,6 +59,17 @@ function readUrl(raw: unknown, stripTrailingSlash: boolean): SettingResult {
   }
   const text = raw.trim();
   return { ok: true, value: stripTrailingSlash ? text.replace(/\/+$/, '') : text };
+}
+
+/** The secrets API gets the bearer key and the token: https only, except to this machine. */
+function readApiUrl(raw: unknown): SettingResult {
+  const result = readUrl(raw, true);
+  if (!result.ok) return result;
+  const url = new URL(String(result.value));
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    return { ok: false, message: `must use https (the API key and the token would travel in clear text); set it to https://${url.host}${url.pathname}` };
+  }
+  return result;
 }
 
 function readBoolean(raw: unknown): SettingResult {

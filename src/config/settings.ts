@@ -10,7 +10,7 @@ export const TOKEN_LIFETIME_MS = 12 * 3_600_000;
 const positive = (ms: number) => (ms <= 0 ? 'must be longer than 0: use a duration like 30s' : undefined);
 
 export const SETTINGS: readonly Setting[] = [
-  { key: 'apiUrl', env: 'PCC_API_URL', kind: 'url', field: 'apiUrl', default: 'https://api.pipecat.daily.co/v1', help: 'Pipecat Cloud API base URL' },
+  { key: 'apiUrl', env: 'PCC_API_URL', kind: 'url', field: 'apiUrl', default: 'https://api.pipecat.daily.co/v1', help: 'Pipecat Cloud API base URL; https (plain http only to 127.0.0.1, ::1 or localhost)' },
   { key: 'schedule', env: 'REFRESH_SCHEDULE', kind: 'cron', field: 'schedule', default: '0 */6 * * *', help: 'cron expression for scheduled refreshes' },
   {
     key: 'scheduleJitter',
@@ -41,7 +41,14 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'metricsPort', env: 'METRICS_PORT', kind: 'integer', field: 'metricsPort', min: 0, max: 65535, default: '9102', help: 'port for /metrics, /healthz, /readyz (0 = any free port)' },
   { key: 'metricsHost', env: 'METRICS_HOST', kind: 'text', example: '0.0.0.0 or 127.0.0.1', field: 'metricsHost', default: '0.0.0.0', help: 'listen address of the metrics server' },
   { key: 'logLevel', env: 'LOG_LEVEL', kind: 'log-level', field: 'logLevel', default: 'info', help: 'fatal, error, warn, info, debug, trace or silent' },
-  { key: 'pushgatewayUrl', env: 'PUSHGATEWAY_URL', kind: 'url', field: 'pushgatewayUrl', help: 'with --once: push metrics to this Pushgateway at the end' },
+  { key: 'pushgatewayUrl', env: 'PUSHGATEWAY_URL', kind: 'url', field: 'pushgatewayUrl', help: 'with --once: push metrics here at the end (a user:password@ is sent as basic auth)' },
+  {
+    key: 'pushgatewayAuthFile',
+    env: 'PUSHGATEWAY_AUTH_FILE',
+    kind: 'path',
+    field: 'pushgatewayAuthFile',
+    help: 'file holding the Pushgateway basic auth, user:password (one trailing newline ignored)',
+  },
   { key: 'alertWebhookUrl', env: 'ALERT_WEBHOOK_URL', kind: 'url', field: 'alertWebhookUrl', help: 'Slack-compatible webhook for at-risk and recovered events' },
   { key: 'shutdownTimeout', env: 'SHUTDOWN_TIMEOUT', kind: 'duration', field: 'shutdownTimeoutMs', default: '30s', help: 'how long to let a refresh in flight finish on SIGTERM/SIGINT', check: positive },
 ];

@@ -59,6 +59,10 @@ export function createOneShotDriver(deps: EngineDeps, options: OneShotOptions = 
           // A retry that would start after the deadline cannot finish before it.
           if (delay >= remaining()) break;
           await sleep(delay);
+        } else if (remaining() <= 0) {
+          // Nor can a first attempt once the deadline has passed (a timeout shorter than the margin).
+          deps.logger.error({ remainingMs: remaining() }, 'no time left for a refresh before the deadline; nothing was attempted');
+          break;
         }
         const outcomes = await engine.refresh(pending, attempt === 0 ? 'once' : 'retry');
         for (const outcome of outcomes) results.set(engine.entries.find((e) => e.name === outcome.secretSet)!, outcome);

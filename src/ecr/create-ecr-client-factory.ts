@@ -62,6 +62,9 @@ export function createEcrClientFactory(options: EcrClientOptions): EcrClientFact
 
 /** Role credentials whose failures name the STS endpoint and the role, not the ECR call they were for. */
 function assumeRole(roleArn: string, region: string, stsEndpointUrl: string | undefined) {
+  // The session only signs GetAuthorizationToken calls; ECR documents its tokens as valid for
+  // 12 hours, not bounded by this session, and the SDK assumes the role again when it runs out.
+  // The refresher plans from each token's own expiresAt either way.
   const provider = fromTemporaryCredentials({
     params: { RoleArn: roleArn, RoleSessionName: 'ecr-token-refresher', DurationSeconds: 900 },
     clientConfig: { region, ...(stsEndpointUrl && { endpoint: stsEndpointUrl }) },

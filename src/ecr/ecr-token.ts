@@ -6,6 +6,11 @@ export interface EcrToken {
   authorizationToken: string;
   /** Epoch milliseconds. */
   expiresAt: number;
+  /**
+   * When the reply arrived, epoch ms on this host's clock: with expiresAt, the
+   * token's observed lifetime, which the expiry guard is planned from.
+   */
+  mintedAt?: number;
   /** https://<account>.dkr.ecr.<region>.amazonaws.com */
   proxyEndpoint: string;
   /** <account>.dkr.ecr.<region>.amazonaws.com */

@@ -57,6 +57,7 @@ export function parseAuthorizationData(
     password,
     authorizationToken: authorizationToken.replace(/\s+/g, ''),
     expiresAt: expiresAtMs,
+    mintedAt: now,
     proxyEndpoint: `https://${url.host}`,
     registryHost: url.host,
   };

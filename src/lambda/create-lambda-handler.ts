@@ -3,7 +3,9 @@
 // invocation has left, writes CloudWatch EMF lines, and throws when a target
 // failed so that the invoker's retry and the Errors metric see it. The
 // configuration is validated on the first invocation and the result (or the
-// error) kept for the life of the execution environment, whose env never changes.
+// error) kept for the life of the execution environment, whose env never changes;
+// so are the app (its metrics registry and its ECR, secrets API and webhook
+// clients, with their connections), rebuilt only when the key read changes.
 import type { Dispatcher } from 'undici';
 import { ConfigError } from '../config/config-error.js';
 import { createApp } from '../create-app.js';
@@ -50,6 +52,24 @@ export function createLambdaHandler(options: LambdaHandlerOptions) {
   const margin = options.safetyMarginMs ?? SAFETY_MARGIN_MS;
   const emf = createEmfWriter({ write: options.write, clock });
   let loaded: { lambda: LambdaConfig; keys: KeyCache } | ConfigError | undefined;
+  let built: { apiKey: string; app: ReturnType<typeof createApp> } | undefined;
+
+  /** The app of the previous warm invocation, unless the key changed. */
+  async function appFor(lambda: LambdaConfig, apiKey: string) {
+    if (built?.apiKey === apiKey) return built.app;
+    await built?.app.stop();
+    const app = createApp({
+      config: { ...lambda.config, apiKey },
+      version: options.version,
+      logDestination: { write: options.write },
+      clock,
+      timers,
+      dispatcher: options.dispatcher,
+      random: options.random,
+    });
+    built = { apiKey, app };
+    return app;
+  }
 
   function load() {
     if (loaded === undefined) {
@@ -68,21 +88,13 @@ export function createLambdaHandler(options: LambdaHandlerOptions) {
 
   return async function handler(_event: unknown, context: LambdaContext): Promise<LambdaResult> {
     const { lambda, keys } = load();
-    const apiKey = await keys.get();
-    const app = createApp({
-      config: { ...lambda.config, apiKey },
-      version: options.version,
-      logDestination: { write: options.write },
-      clock,
-      timers,
-      dispatcher: options.dispatcher,
-      random: options.random,
-    });
+    const app = await appFor(lambda, await keys.get());
     const started = clock.now();
     // No retry starts that could not end before the deadline, and confirm
     // waits are cut to fit, so the invocation ends with its own report.
     const outcomes = await app.runOnce({ remainingMs: () => context.getRemainingTimeInMillis() - margin });
     const pushed = await app.finishOnce();
+    // Waits (bounded) for alert deliveries still in flight; the app is kept for the next invocation.
     await app.stop();
     emf.record(outcomes, clock.now() - started);
     const failed = outcomes.filter((o) => !o.ok);

@@ -1,8 +1,10 @@
 // The process's logger, wrapped so that every secret it knows of (the API
-// key, the webhook URL, each token as it is minted) is scrubbed from its lines.
+// key, the webhook URL, the Pushgateway's basic auth, each token as it is
+// minted) is scrubbed from its lines.
 import type { DestinationStream } from 'pino';
 import type { Config } from '../config/config.js';
 import { tokenSecrets, type EcrToken } from '../ecr/ecr-token.js';
+import { basicAuthSecrets } from '../metrics/push-to-gateway.js';
 import { createLogger } from './create-logger.js';
 import { createScrubbingDestination, createSecretScrubber } from './create-scrubbing-destination.js';
 
@@ -12,6 +14,7 @@ export function createLogging(config: Config, options: { logDestination?: Destin
   if (config.apiKey) scrubber.keep(config.apiKey);
   // Incoming-webhook URLs carry their own credential.
   if (config.alertWebhookUrl) scrubber.keep(config.alertWebhookUrl);
+  if (config.pushgatewayAuth) for (const secret of basicAuthSecrets(config.pushgatewayAuth)) scrubber.keep(secret);
   const destination = options.logDestination ?? { write: (line: string) => void process.stdout.write(line) };
   const logger = createLogger({ level: config.logLevel, destination: createScrubbingDestination(destination, scrubber) });
   const onToken = (token: EcrToken) => {

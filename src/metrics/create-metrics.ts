@@ -37,6 +37,11 @@ export function createMetrics(options: { version: string; defaultMetrics?: boole
     targetInfo: gauge('target_info', 'Always 1 for every configured target.', [...TARGET_LABELS, 'format', 'pcc_region']),
     lastSuccess: gauge('last_success_timestamp_seconds', 'Unix time of the last refresh whose secret set was confirmed ready.', TARGET_LABELS),
     tokenExpiry: gauge('token_expiry_timestamp_seconds', 'Unix time at which the token last pushed and confirmed expires.', TARGET_LABELS),
+    tokenLifetime: gauge(
+      'token_lifetime_seconds',
+      'How long the token last pushed and confirmed lived from its mint to its expiry, as seen by this host.',
+      TARGET_LABELS,
+    ),
     nextRefresh: gauge('next_refresh_timestamp_seconds', 'Unix time of the next refresh due for the target.', TARGET_LABELS),
     refreshInterval: gauge('refresh_interval_seconds', 'Longest gap between two scheduled refreshes, jitter included.', TARGET_LABELS),
     attempts: counter('refresh_attempts_total', 'Refresh attempts per stage (mint, push, confirm).', [...TARGET_LABELS, 'stage']),

@@ -16,7 +16,7 @@ export interface TargetFailure {
 export interface TargetObserver {
   targetConfigured(labels: TargetLabels, info: { format: string; pccRegion?: string }): void;
   attempt(labels: TargetLabels, stage: string): void;
-  recordSuccess(labels: TargetLabels, outcome: { at: number; expiresAt: number }): void;
+  recordSuccess(labels: TargetLabels, outcome: { at: number; expiresAt: number; lifetimeMs?: number }): void;
   recordFailure(labels: TargetLabels, failure: TargetFailure): void;
   nextRefresh(labels: TargetLabels, at: number): void;
   refreshInterval(labels: TargetLabels, ms: number): void;
@@ -46,6 +46,7 @@ export function createTargetObserver(metrics: Metrics | undefined): TargetObserv
       dropLastFailure(labels);
       metrics?.lastSuccess.set(labels, outcome.at / 1000);
       metrics?.tokenExpiry.set(labels, outcome.expiresAt / 1000);
+      if (outcome.lifetimeMs !== undefined) metrics?.tokenLifetime.set(labels, outcome.lifetimeMs / 1000);
       metrics?.consecutiveFailures.set(labels, 0);
       metrics?.secretReady.set(labels, 1);
       metrics?.atRisk.set(labels, 0);

@@ -1,7 +1,7 @@
 // The Pipecat Cloud secrets API as a sink. A batch lists the sets once (for
 // the `auto` format and the refusals in resolveFormat), PUTs each set in the
 // resolved shape, and confirms through one readiness watcher whose polls serve
-// every set waiting.
+// every set waiting, telling it each set's status from before the PUT.
 import type { Clock, Timers } from '../schedule/clock.js';
 import { endpointOf } from '../errors/outbound-error.js';
 import type { Sink, SinkPlan } from '../sink/sink.js';
@@ -9,10 +9,12 @@ import { buildSecretBody, redactSecretBody } from './build-secret-body.js';
 import { createReadinessWatcher } from './create-readiness-watcher.js';
 import type { SecretsClient } from './create-secrets-client.js';
 import { resolveFormat } from './resolve-format.js';
-import type { SecretBody, SecretSetSummary } from './secret-set.js';
+import type { SecretBody, SecretSetStatus, SecretSetSummary } from './secret-set.js';
 
 export interface PipecatPlan extends SinkPlan {
   body: SecretBody;
+  /** The set's status in this cycle's list, taken before the PUT; undefined when the PUT creates it. */
+  before?: SecretSetStatus;
 }
 
 export function createPipecatSink(deps: { secrets: SecretsClient; clock: Clock; timers: Timers }): Sink<PipecatPlan> {
@@ -32,6 +34,7 @@ export function createPipecatSink(deps: { secrets: SecretsClient; clock: Clock; 
             target,
             token,
             body,
+            before: existing?.status,
             creating: resolved.creating,
             details: {
               registry: token.registryHost,
@@ -50,7 +53,11 @@ export function createPipecatSink(deps: { secrets: SecretsClient; clock: Clock; 
           };
         },
         publish: (plan) => deps.secrets.putSet(plan.target.secretSet, plan.body),
-        confirm: async (plan, timeoutMs) => void (await watcher.waitReady(plan.target.secretSet, timeoutMs)),
+        async confirm(plan, timeoutMs) {
+          const { confirmation } = await watcher.waitReady(plan.target.secretSet, timeoutMs, plan.before);
+          // On the success log line: what the confirmation rests on (see readiness-verdict.ts).
+          plan.details.confirmation = confirmation;
+        },
       };
     },
     stop: () => watcher.stop(),

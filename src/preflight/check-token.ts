@@ -1,7 +1,7 @@
 // What a minted token must be for a refresh to keep the targets usable: for
-// the registry asked for, and living longer than the refresh margin (or every
-// refresh would already be due). Problems, never thrown: the sinks are still
-// checked with the token.
+// the registry asked for, and living at least twice the refresh margin (or the
+// daemon refreshes it at half its life, with less room for an outage).
+// Problems, never thrown: the sinks are still checked with the token.
 import type { EcrToken, MintKey } from '../ecr/ecr-token.js';
 
 export interface TokenProblem {
@@ -14,12 +14,15 @@ export interface TokenProblem {
 export function checkToken(token: EcrToken, key: MintKey, now: number, refreshMarginMs: number): TokenProblem[] {
   const problems: TokenProblem[] = [];
   const lifetimeMs = token.expiresAt - now;
-  if (lifetimeMs <= refreshMarginMs) {
+  // Under twice the margin the daemon refreshes at half the token's life (see target-transitions.ts).
+  if (lifetimeMs < 2 * refreshMarginMs) {
     problems.push({
       code: 'ERR_PREFLIGHT_TOKEN',
       reason: 'token_expired',
-      message: `the token expires in ${Math.round(lifetimeMs / 60_000)} min, inside REFRESH_MARGIN (${Math.round(refreshMarginMs / 60_000)} min), so every refresh would already be late`,
-      fix: "lower REFRESH_MARGIN below the token's lifetime (ECR tokens live 12 h), or check this host's clock",
+      message:
+        `the token expires in ${Math.round(lifetimeMs / 60_000)} min, less than twice REFRESH_MARGIN (${Math.round(refreshMarginMs / 60_000)} min): ` +
+        'the daemon would refresh it at half its life instead of at the margin, so an outage longer than that half lets it expire',
+      fix: "lower REFRESH_MARGIN below half the token's lifetime (ECR tokens live 12 h), or check this host's clock",
     });
   }
   if (key.registryId && !token.registryHost.startsWith(`${key.registryId}.`)) {

@@ -1,6 +1,7 @@
 // Capped exponential backoff with full jitter: a random delay between zero and
 // min(max, initial * 2^attempt). Retry-After, when the server sends one, is a
-// floor. A retry is never put off past the moment the live token expires.
+// floor. How the daemon bounds it by the live token's expiry, and the floor
+// of every daemon retry, are in target-transitions.ts.
 export interface BackoffOptions {
   initialDelayMs: number;
   maxDelayMs: number;
@@ -10,15 +11,11 @@ export interface BackoffOptions {
 export function backoffDelay(
   attempt: number,
   options: BackoffOptions,
-  hints: { retryAfterMs?: number; msUntilExpiry?: number } = {},
+  hints: { retryAfterMs?: number } = {},
 ): number {
   const random = options.random ?? Math.random;
   const ceiling = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** Math.min(attempt, 30));
   let delay = Math.round(random() * ceiling);
   if (hints.retryAfterMs !== undefined) delay = Math.max(delay, Math.min(hints.retryAfterMs, options.maxDelayMs));
-  if (hints.msUntilExpiry !== undefined && hints.msUntilExpiry > 0) {
-    // Leave room for several more tries before the token in the secret dies.
-    delay = Math.min(delay, Math.max(options.initialDelayMs, Math.floor(hints.msUntilExpiry / 4)));
-  }
   return Math.max(delay, 1);
 }

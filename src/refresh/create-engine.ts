@@ -16,7 +16,7 @@ import { createLimiter } from './create-limiter.js';
 import { createSettle } from './create-settle.js';
 import { runLoggedCycle, type TargetOutcome } from './run-logged-cycle.js';
 import { createTargetEntries, type TargetEntry } from './target-entry.js';
-import type { TargetAction } from './target-transitions.js';
+import { effectiveMarginMs, type TargetAction } from './target-transitions.js';
 import { createInFlight } from './create-in-flight.js';
 
 export type Trigger = 'startup' | 'schedule' | 'expiry-guard' | 'retry' | 'once';
@@ -94,10 +94,12 @@ export function createEngine(deps: EngineDeps, mode: EngineMode) {
       const log = logger.child({ cycle: ++cycleCounter, trigger });
       return track(runLoggedCycle({ log, clock, cycleDeps, settle }, eligible));
     },
-    /** Ready when every target holds a confirmed token with more than the margin left. */
+    /** Ready when every target holds a confirmed token with more than the margin in effect left (see target-transitions.ts). */
     isReady(): boolean {
       const now = clock.now();
-      return entries.every(({ record }) => record.expiresAt !== undefined && record.expiresAt - now > config.refreshMarginMs);
+      return entries.every(
+        ({ record }) => record.expiresAt !== undefined && record.expiresAt - now > effectiveMarginMs(config.refreshMarginMs, record.lifetimeMs),
+      );
     },
     /** No new cycles; waits (bounded) for the work in flight, then ends the sinks' waits. True when it all finished. */
     async stop(deadlineMs: number): Promise<boolean> {

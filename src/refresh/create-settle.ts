@@ -22,7 +22,7 @@ export function createSettle(deps: {
   notify(event: RiskEvent, log: Logger): void;
 }) {
   const { config, clock, mode } = deps;
-  const report = { observer: deps.observer, notify: deps.notify, now: () => clock.now(), daemon: mode.daemon };
+  const report = { observer: deps.observer, notify: deps.notify, now: () => clock.now(), daemon: mode.daemon, refreshMarginMs: config.refreshMarginMs };
   const policy = (): TransitionPolicy => ({
     now: clock.now(),
     refreshMarginMs: config.refreshMarginMs,
@@ -30,7 +30,7 @@ export function createSettle(deps: {
     backoff: { initialDelayMs: config.retryInitialDelayMs, maxDelayMs: config.retryMaxDelayMs, random: deps.random },
   });
   return (entry: TargetEntry, result: TargetResult, log: Logger) => {
-    const next = result.ok ? afterSuccess(entry.record, result.plan.token.expiresAt, policy()) : afterFailure(entry.record, result.error, policy());
+    const next = result.ok ? afterSuccess(entry.record, result.plan.token, policy()) : afterFailure(entry.record, result.error, policy());
     entry.record = next.record;
     entry.running = false;
     if (result.ok) reportSuccess(report, entry, result.plan, next.actions, log);

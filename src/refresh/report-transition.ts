@@ -13,16 +13,35 @@ export interface ReportDeps {
   notify(event: RiskEvent, log: Logger): void;
   now(): number;
   daemon: boolean;
+  refreshMarginMs: number;
 }
 
 export function reportSuccess(deps: ReportDeps, entry: TargetEntry, plan: SinkPlan, actions: TargetAction[], log: Logger) {
   const { expiresAt } = plan.token;
-  deps.observer.recordSuccess(entry.labels, { at: deps.now(), expiresAt });
+  deps.observer.recordSuccess(entry.labels, { at: deps.now(), expiresAt, lifetimeMs: entry.record.lifetimeMs });
   log.info(
     { secretSet: entry.name, ...plan.details, expiresAt: new Date(expiresAt).toISOString() },
     'secret set refreshed and ready',
   );
-  if (actions.some((a) => a.kind === 'recovered')) riskEvent(deps, entry, 'recovered', log);
+  const short = actions.find((a) => a.kind === 'short-token');
+  if (short) {
+    log.warn(
+      {
+        secretSet: entry.name,
+        registry: entry.labels.registry,
+        tokenLifetimeSeconds: Math.round(short.lifetimeMs / 1000),
+        refreshMarginSeconds: Math.round(deps.refreshMarginMs / 1000),
+        refreshEverySeconds: Math.round(short.refreshEveryMs / 1000),
+        note:
+          'the token lives less than twice REFRESH_MARGIN, so it is refreshed at half its life instead of at the margin; ' +
+          'an outage longer than that half lets the token in the secret expire. ECR tokens normally live 12 h: ' +
+          "check this host's clock, and lower REFRESH_MARGIN to under half the lifetime seen here",
+      },
+      'ECR token lives shorter than the refresh margin allows for',
+    );
+  }
+  const recovered = actions.find((a) => a.kind === 'recovered');
+  if (recovered) riskEvent(deps, entry, 'recovered', log, recovered.alert);
 }
 
 export function reportFailure(deps: ReportDeps, entry: TargetEntry, error: RefreshError, actions: TargetAction[], log: Logger) {
@@ -46,26 +65,24 @@ export function reportFailure(deps: ReportDeps, entry: TargetEntry, error: Refre
     err: error,
   };
   const retry = actions.find((a) => a.kind === 'retry');
-  if (retry) log.warn({ ...fields, retryInMs: retry.delayMs }, 'refresh failed; will retry');
-  else if (error.retryable) log.warn(fields, 'refresh failed');
-  else {
-    log.error(
-      fields,
-      deps.daemon
-        ? 'refresh failed with a permanent error; not retrying until the next scheduled run'
-        : 'refresh failed with a permanent error; not retrying',
-    );
-  }
-  if (actions.some((a) => a.kind === 'at-risk')) riskEvent(deps, entry, 'at_risk', log);
+  if (!error.retryable) {
+    // Permanent: a person must act. The daemon still tries again slowly, so that it
+    // heals as soon as they have; a one-shot run leaves that to its next run.
+    if (retry) log.error({ ...fields, retryInMs: retry.delayMs }, 'refresh failed with a permanent error; a person must act, retrying slowly meanwhile');
+    else log.error(fields, 'refresh failed with a permanent error; not retrying');
+  } else if (retry) log.warn({ ...fields, retryInMs: retry.delayMs }, 'refresh failed; will retry');
+  else log.warn(fields, 'refresh failed');
+  if (actions.some((a) => a.kind === 'at-risk')) log.error({ event: 'at_risk', secretSet: entry.name, registry: entry.labels.registry }, 'target at risk');
+  if (actions.some((a) => a.kind === 'alert')) riskEvent(deps, entry, 'at_risk', log, true);
 }
 
-function riskEvent(deps: ReportDeps, entry: TargetEntry, kind: RiskEvent['kind'], log: Logger) {
+/** The log line of a recovery, and the webhook event when `send` (an at-risk one, or the recovery of an alerted episode). */
+function riskEvent(deps: ReportDeps, entry: TargetEntry, kind: RiskEvent['kind'], log: Logger, send: boolean) {
   const { record } = entry;
   const failure = kind === 'at_risk' ? record.lastFailure : undefined;
   const registry = entry.labels.registry;
-  const fields = { event: kind, secretSet: entry.name, registry };
-  if (kind === 'at_risk') log.error(fields, 'target at risk');
-  else log.info(fields, 'target recovered');
+  if (kind === 'recovered') log.info({ event: kind, secretSet: entry.name, registry }, 'target recovered');
+  if (!send) return;
   deps.notify(
     {
       kind,

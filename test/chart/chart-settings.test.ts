@@ -26,6 +26,7 @@ const NOT_OFFERED: Record<string, string> = {
   LEADER_ELECTION_NAMESPACE: 'the Lease lives in the release namespace (POD_NAMESPACE from the downward API)',
   KUBECONFIG: 'the pod reaches the API server in-cluster',
   KUBERNETES_SERVICE_ACCOUNT_DIR: 'the pod uses the mounted service-account token',
+  PUSHGATEWAY_AUTH_FILE: 'not offered yet: the chart mounts no Secret for the Pushgateway, whose credentials go in cronjob.pushgatewayUrl',
 };
 
 // Every behaviour setting given a value, so that each can show up in the render.

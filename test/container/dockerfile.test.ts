@@ -47,9 +47,8 @@ describe('Dockerfile', () => {
     expect(result.status).toBe(0);
   });
 
-  it('builds on the Node LTS on Debian slim and runs on distroless Node LTS, both build arguments', () => {
-    expect(all[0]).toContainEqual({ keyword: 'ARG', args: 'BUILD_IMAGE=node:26-trixie-slim' });
-    expect(all[0]).toContainEqual({ keyword: 'ARG', args: 'RUNTIME_IMAGE=gcr.io/distroless/nodejs26-debian13:nonroot' });
+  it('takes both base images as build arguments, so a build can swap them (image.test.ts does)', () => {
+    expect(all[0]!.filter((i) => i.keyword === 'ARG').map((i) => i.args.split('=')[0])).toEqual(expect.arrayContaining(['BUILD_IMAGE', 'RUNTIME_IMAGE']));
     const froms = all.slice(1).map((stage) => stage[0]!.args);
     expect(froms[0]).toMatch(/\$\{BUILD_IMAGE\} AS build$/);
     expect(froms.at(-1)).toBe('${RUNTIME_IMAGE}');

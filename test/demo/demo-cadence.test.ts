@@ -29,7 +29,10 @@ it('refreshes every 20 s counted from the start', { timeout: 90_000 }, async () 
     // The start-up refresh begins when the daemon has loaded, which the demo measures beforehand.
     expect(second! - first!).toBeGreaterThanOrEqual(15);
     expect(second! - first!).toBeLessThanOrEqual(25);
-    expect(third! - second!).toBe(20);
+    // Stamps are whole seconds and a tick may fire late on a loaded machine: 20 s, give or take that,
+    // which still tells this cadence from any other (a missed tick would show 40).
+    expect(third! - second!).toBeGreaterThanOrEqual(19);
+    expect(third! - second!).toBeLessThanOrEqual(22);
   } finally {
     demo.dispose();
   }

@@ -5,6 +5,9 @@
 // expiry of the token still in the set stays visible and a real Prometheus
 // scraping the gateway can keep evaluating the expiry alerts. A gateway that
 // cannot be reached makes the run exit 1 with a log line that says so.
+// A gateway behind basic auth (its web config's basic_auth_users) takes the
+// credentials from PUSHGATEWAY_AUTH_FILE or from user:password@ in the URL;
+// the password shows up in no output, and the URL is logged without it.
 //
 // Tokens here live 120 s; the rules are rendered with `< 14400` -> `< 150`
 // (so every token counts as expiring and the alert must fire for both sets,
@@ -51,9 +54,9 @@ systemTest.beforeAll(({ processes, home, cli: builtCli, cliEnv: envFor, api: api
 }, 60_000);
 
 /** Runs `node dist/cli.js --once --config <file>`; a run that outlives timeoutMs is killed and fails the test. */
-async function runOnce(pushgatewayUrl: string, timeoutMs = 30_000) {
+async function runOnce(pushgatewayUrl: string, timeoutMs = 30_000, extraEnv: Record<string, string> = {}) {
   const run = cli.start(['--once', '--config', configFile], {
-    env: cliEnv({ PUSHGATEWAY_URL: pushgatewayUrl, RETRY_INITIAL_DELAY: '1s', CONFIRM_TIMEOUT: '10s', REQUEST_TIMEOUT: '5s' }),
+    env: cliEnv({ PUSHGATEWAY_URL: pushgatewayUrl, RETRY_INITIAL_DELAY: '1s', CONFIRM_TIMEOUT: '10s', REQUEST_TIMEOUT: '5s', ...extraEnv }),
   });
   const timer = setTimeout(() => void run.stop(1_000), timeoutMs);
   const { code, signal } = await run.exited;
@@ -185,5 +188,71 @@ describe('one-shot runs pushing to a real Pushgateway', () => {
     expect(failure, run.stdout).toBeDefined();
     expect(failure?.level === 50 || failure?.level === 'error').toBe(true);
     expect(JSON.stringify(failure?.err)).toMatch(/ECONNREFUSED/);
+  }, 60_000);
+});
+
+// The gateway's web config holds the bcrypt hash (cost 10) of AUTH_PASSWORD, made once with
+// libxcrypt: crypt.crypt(password, crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1024)).
+const AUTH_USER = 'refresher';
+const AUTH_PASSWORD = 'pgw-e2e-3c7d9f1a5b2e8046';
+const AUTH_HASH = '$2b$10$4iDgGb6GQRB1sInHX6ySIeKC9cPNSAdVTnE6S2V1/Ch16nBqATDLW';
+const BASIC = `Basic ${Buffer.from(`${AUTH_USER}:${AUTH_PASSWORD}`).toString('base64')}`;
+let securedStarting: Promise<RunningPushgateway> | undefined;
+const securedGateway = () => {
+  if (!securedStarting) {
+    const webConfig = join(dir, 'pushgateway-web.yaml');
+    writeFileSync(webConfig, `basic_auth_users:\n  ${AUTH_USER}: ${AUTH_HASH}\n`);
+    securedStarting = startPushgateway(tracker, { webConfigFile: webConfig, authorization: BASIC });
+  }
+  return securedStarting;
+};
+
+/** The credentials in none of their forms in the run's output. */
+function expectNoCredentials(run: { stdout: string; stderr: string }) {
+  const output = run.stdout + run.stderr;
+  expect(output).not.toContain(AUTH_PASSWORD);
+  expect(output).not.toContain(BASIC.slice('Basic '.length));
+}
+
+describe('one-shot runs pushing to a Pushgateway behind basic auth', () => {
+  it('the gateway really refuses a push without credentials', async () => {
+    const gateway = await securedGateway();
+    const response = await fetch(`${gateway.url}/metrics/job/probe`, { method: 'PUT', body: 'x 1\n' });
+    expect(response.status).toBe(401);
+  }, 30_000);
+
+  it('pushes with user:password from PUSHGATEWAY_AUTH_FILE, and the password is in no output', async () => {
+    const gateway = await securedGateway();
+    const authFile = join(dir, 'pushgateway-auth');
+    writeFileSync(authFile, `${AUTH_USER}:${AUTH_PASSWORD}\n`);
+    const run = await runOnce(gateway.url, 30_000, { PUSHGATEWAY_AUTH_FILE: authFile });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.entries.find((e) => e.msg === 'metrics pushed to the Pushgateway')).toMatchObject({ pushgateway: gateway.url, groups: 3 });
+    const labels = (await gateway.groups()).map((g) => g.labels.secret_set ?? '');
+    expect(labels.sort()).toEqual(['', SET_A, SET_B]);
+    expectNoCredentials(run);
+  }, 60_000);
+
+  it('sends user:password@ of PUSHGATEWAY_URL as basic auth and logs the URL without it', async () => {
+    const gateway = await securedGateway();
+    const withCredentials = gateway.url.replace('http://', `http://${AUTH_USER}:${AUTH_PASSWORD}@`);
+    const run = await runOnce(withCredentials);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.entries.find((e) => e.msg === 'metrics pushed to the Pushgateway')).toMatchObject({ pushgateway: gateway.url, groups: 3 });
+    expectNoCredentials(run);
+  }, 60_000);
+
+  it('exits 1 with a line naming PUSHGATEWAY_AUTH_FILE when the gateway refuses the push, and no password in it', async () => {
+    const gateway = await securedGateway();
+    const noAuth = await runOnce(gateway.url);
+    expect(noAuth.code, noAuth.stdout + noAuth.stderr).toBe(1);
+    const refused = noAuth.entries.find((e) => e.msg === 'pushing metrics to the Pushgateway failed');
+    expect(refused?.err).toMatchObject({ status: 401, reason: 'unauthorized', message: expect.stringContaining('set PUSHGATEWAY_AUTH_FILE') });
+
+    const wrong = await runOnce(gateway.url.replace('http://', `http://${AUTH_USER}:not-${AUTH_PASSWORD}@`));
+    expect(wrong.code, wrong.stdout + wrong.stderr).toBe(1);
+    const denied = wrong.entries.find((e) => e.msg === 'pushing metrics to the Pushgateway failed');
+    expect(denied?.err).toMatchObject({ status: 401, reason: 'unauthorized', message: expect.stringContaining('check PUSHGATEWAY_AUTH_FILE') });
+    expect(wrong.stdout + wrong.stderr).not.toContain(`not-${AUTH_PASSWORD}`);
   }, 60_000);
 });

@@ -19,6 +19,7 @@ function refusal(data: unknown): OutboundError {
 describe('parseAuthorizationData', () => {
   it('decodes the password and keeps the endpoint, host and expiry', () => {
     expect(parseAuthorizationData([good], CALL, NOW)).toEqual({
+      mintedAt: NOW,
       password: 'pa55word-abcdefghijklmnop',
       authorizationToken: token,
       expiresAt: NOW + 12 * 3600_000,

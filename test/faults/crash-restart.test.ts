@@ -90,13 +90,11 @@ describe('a daemon killed or stopped in the middle of a PUT', () => {
     expect(messages(first)).not.toContain('secret set refreshed and ready');
     expect(ecr!.issued).toHaveLength(1);
 
-    const restartedAt = Date.now();
     const second = startDaemon({});
     await waitForPut(seededPuts + 2, second);
+    // "At once": the PUT comes from the start-up refresh, not from the schedule (a year away).
     const refreshStarted = second.logEntries().find((e) => e.msg === 'refresh started');
     expect(refreshStarted?.trigger).toBe('startup');
-    // "At once": the PUT follows the process start by about the start-up time, not a schedule.
-    expect(Date.now() - restartedAt).toBeLessThan(10_000);
 
     const ready = await waitFor(() => second.logEntries().find((e) => e.msg === 'secret set refreshed and ready'), {
       what: `the restarted daemon's 'secret set refreshed and ready' (log: ${second.stdout().slice(-500)})`,
@@ -140,7 +138,8 @@ describe('a daemon killed or stopped in the middle of a PUT', () => {
   }, 30_000);
 
   systemTest('SIGTERM while a PUT outlasts SHUTDOWN_TIMEOUT: stops waiting at the bound and exits anyway', async () => {
-    await standIns(20_000);
+    const putLatencyMs = 20_000;
+    await standIns(putLatencyMs);
     const shutdownTimeoutMs = 1_000;
     const daemon = startDaemon({ SHUTDOWN_TIMEOUT: `${shutdownTimeoutMs}ms` });
     await waitForPut(1, daemon);
@@ -151,8 +150,9 @@ describe('a daemon killed or stopped in the middle of a PUT', () => {
 
     // The product reports an unfinished drain in the log and still exits 0.
     expect({ code, signal }).toEqual({ code: 0, signal: null });
+    // Not before the bound, and long before the PUT would have been answered (slack for a loaded machine).
     expect(tookMs).toBeGreaterThanOrEqual(shutdownTimeoutMs - 50);
-    expect(tookMs).toBeLessThan(shutdownTimeoutMs + 2_000);
+    expect(tookMs).toBeLessThan(putLatencyMs / 2);
     const log = daemon.logEntries();
     expect(log.find((e) => e.msg === 'stopped')?.drained).toBe(false);
     expect(log.map((e) => e.msg)).not.toContain('secret set refreshed and ready');

@@ -9,7 +9,7 @@
 // token. (Its environment does hold the key: that is how it is given.)
 //
 // The tokens are taken from the ECR stand-in's record of what it issued.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ecrErrors } from '../../stand-ins/ecr-fault.js';
@@ -24,6 +24,7 @@ import { waitFor } from '../support/wait-for.js';
 
 const API_KEY = 'pk_live_7d2f0c9a4b1e8d6f3a5c7e9b0d2f4a6c8e1b3d5f';
 const WRONG_API_KEY = 'pk_live_0000111122223333444455556666777788889999';
+const PUSHGATEWAY_PASSWORD = 'pgw-hygiene-5b8e1d4a7c0f3e6b';
 systemTest.override({ standInOptions: { api: { apiKey: API_KEY, provisioningDelayMs: 50 } } });
 let cli: BuiltCli;
 let home: string;
@@ -41,6 +42,8 @@ function knownSecrets(): KnownSecret[] {
   return [
     { label: 'the API key', value: API_KEY },
     { label: 'the wrong API key given in one scenario', value: WRONG_API_KEY },
+    { label: 'the Pushgateway password', value: PUSHGATEWAY_PASSWORD },
+    { label: 'the Pushgateway basic auth (base64)', value: Buffer.from(`refresher:${PUSHGATEWAY_PASSWORD}`).toString('base64') },
     ...tokens.flatMap((t, i) => [
       { label: `password of token #${i + 1}`, value: t.password },
       { label: `authorizationToken of token #${i + 1}`, value: t.authorizationToken },
@@ -133,6 +136,31 @@ describe('no secret in any output of the CLI', () => {
     expect(run.code).toBe(0);
     expect(capture.requests.length).toBeGreaterThan(0);
     for (const request of capture.requests) keep(`pushgateway ${request.method} ${request.path}`, `${JSON.stringify(request.headers)}\n${request.body}`);
+  });
+
+  it('--once with a Pushgateway behind basic auth, in the URL and in a file: the credentials go only in the Authorization header', async () => {
+    const basic = `Basic ${Buffer.from(`refresher:${PUSHGATEWAY_PASSWORD}`).toString('base64')}`;
+    const authFile = join(home, 'pushgateway-auth');
+    writeFileSync(authFile, `refresher:${PUSHGATEWAY_PASSWORD}\n`);
+    const inUrl = capture.url.replace('http://', `http://refresher:${PUSHGATEWAY_PASSWORD}@`);
+    for (const [name, extra] of [
+      ['once pushgateway auth in URL', { PUSHGATEWAY_URL: inUrl }],
+      ['once pushgateway auth file', { PUSHGATEWAY_URL: capture.url, PUSHGATEWAY_AUTH_FILE: authFile }],
+      ['dry-run pushgateway auth in URL', { PUSHGATEWAY_URL: inUrl }],
+    ] as const) {
+      capture.requests.length = 0;
+      const run = await once(name, { PCC_SECRET_SET: 'ecr-hygiene-push-auth', ...extra }, name.startsWith('dry-run') ? ['--dry-run'] : ['--once']);
+      expect(run.code).toBe(0);
+      if (name.startsWith('dry-run')) continue;
+      expect(capture.requests.length).toBeGreaterThan(0);
+      for (const request of capture.requests) {
+        expect(request.headers.authorization).toBe(basic);
+        const { authorization: _, ...headers } = request.headers;
+        keep(`${name}: ${request.method} ${request.path}`, `${request.path}\n${JSON.stringify(headers)}\n${request.body}`);
+      }
+    }
+    // A refused bad config with the password in the URL does not echo it either.
+    expect((await once('pushgateway auth over http to a remote host', { PCC_SECRET_SET: 'ecr-hygiene-push-auth', PUSHGATEWAY_URL: `http://refresher:${PUSHGATEWAY_PASSWORD}@pgw.example:9091` })).code).toBe(2);
   });
 
   it('--once, ECR refuses (AccessDeniedException)', async () => {

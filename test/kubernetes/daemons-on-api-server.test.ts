@@ -18,9 +18,12 @@ const NS = 'agents';
 const LEASE_MS = 4000;
 // A 2 s gap between the leader giving up and the standby taking over: 1 s of renewTime tolerance.
 const LEASE_ENV = { LEADER_ELECTION_LEASE_DURATION: '4s', LEADER_ELECTION_RENEW_DEADLINE: '2s', LEADER_ELECTION_RETRY_PERIOD: '500ms' };
-// Past the lease's end the standby still reads and writes the Lease, and its timer may fire late in a
-// process of its own on a busy machine: a fraction of the retry period, never a whole one.
-const TAKEOVER_ALLOWANCE_MS = 300;
+// Past the lease's end the standby still reads and writes the Lease, in a process of its own, through an
+// API server on the same loaded machine: a takeover anywhere within the next lease is a takeover, not a hang.
+// The exact instant is pinned on simulated time in create-leader-elector.test.ts.
+const TAKEOVER_ALLOWANCE_MS = LEASE_MS;
+// A lease far longer than a hand-over takes, so a standby leading before it ran out can only have been let in by the release.
+const LONG_LEASE_MS = 30_000;
 const WROTE = 'secret set refreshed and ready';
 let kube: KubeApiServer;
 let kubeconfig: string;
@@ -49,7 +52,7 @@ afterEach(async () => {
 
 type Env = (extra: Record<string, string>) => NodeJS.ProcessEnv;
 
-function daemon(cli: BuiltCli, cliEnv: Env, identity: string, secret: string, lease: string): TrackedProcess {
+function daemon(cli: BuiltCli, cliEnv: Env, identity: string, secret: string, lease: string, leaseEnv: Record<string, string> = LEASE_ENV): TrackedProcess {
   const env = cliEnv({
     KUBERNETES_SECRET: `${NS}/${secret}`,
     KUBECONFIG: kubeconfig,
@@ -58,7 +61,7 @@ function daemon(cli: BuiltCli, cliEnv: Env, identity: string, secret: string, le
     LEADER_ELECTION_LEASE_NAME: lease,
     POD_NAME: identity,
     REFRESH_SCHEDULE: '* * * * * *',
-    ...LEASE_ENV,
+    ...leaseEnv,
   });
   delete env.PCC_API_KEY;
   const started = cli.start([], { env });
@@ -70,12 +73,12 @@ const writes = (d: TrackedProcess) => d.logEntries().filter((e) => e.msg === WRO
 const seen = (d: TrackedProcess, msg: string) => d.logEntries().find((e) => e.msg === msg);
 const timeOf = (entry: Record<string, unknown> | undefined) => Date.parse(String(entry?.time));
 
-async function leaderAndStandby(cli: BuiltCli, cliEnv: Env) {
+async function leaderAndStandby(cli: BuiltCli, cliEnv: Env, leaseEnv = LEASE_ENV) {
   const secret = `ha-${++run}`;
   const lease = `lease-${run}`;
-  const a = daemon(cli, cliEnv, 'pod-a', secret, lease);
+  const a = daemon(cli, cliEnv, 'pod-a', secret, lease, leaseEnv);
   await waitFor(() => writes(a).length > 0, { what: `pod-a writing (stderr ${a.stderr().slice(-300)}, log ${a.stdout().slice(-800)})`, timeoutMs: 20_000 });
-  const b = daemon(cli, cliEnv, 'pod-b', secret, lease);
+  const b = daemon(cli, cliEnv, 'pod-b', secret, lease, leaseEnv);
   await waitFor(() => seen(b, 'lease held by another replica: standing by'), { what: `pod-b standing by (log ${b.stdout().slice(-800)})`, timeoutMs: 20_000 });
   return { a, b, secret, lease };
 }
@@ -93,8 +96,7 @@ describe('daemons with leader election', () => {
   systemTest('over several cycles exactly one writes; the standby mints nothing and says leader 0', async ({ cli, cliEnv, ecr }) => {
     const { a, b, secret } = await leaderAndStandby(cli, cliEnv);
     const [writesBefore, callsBefore] = [writes(a).length, ecr.calls.length];
-    await new Promise((resolve) => setTimeout(resolve, 4000));
-    expect(writes(a).length - writesBefore).toBeGreaterThanOrEqual(3);
+    await waitFor(() => writes(a).length - writesBefore >= 3, { what: `three more writes by pod-a (log ${a.stdout().slice(-800)})`, timeoutMs: 20_000 });
     expect(writes(b)).toHaveLength(0);
     // One ECR call per write of pod-a's (give or take the cycle in flight at each end): none from pod-b.
     const [calls, written] = [ecr.calls.length - callsBefore, writes(a).length - writesBefore];
@@ -106,7 +108,7 @@ describe('daemons with leader election', () => {
     expect(await password(NS, secret)).toBe(ecr.issued.at(-1)!.password);
   });
 
-  systemTest('SIGKILL of the leader: the standby writes within the lease duration', async ({ cli, cliEnv, ecr }) => {
+  systemTest('SIGKILL of the leader: the standby writes once the lease has run out, never before', async ({ cli, cliEnv, ecr }) => {
     const { a, b, secret, lease } = await leaderAndStandby(cli, cliEnv);
     const mintedBefore = ecr.issued.length;
     a.child.kill('SIGKILL');
@@ -118,8 +120,8 @@ describe('daemons with leader election', () => {
     const ledAt = timeOf(seen(b, 'became the leader'));
     const [failoverMs, sinceRenewalMs, firstWriteMs] = [ledAt - killedAt, ledAt - Date.parse(last.renewTime!), timeOf(writes(b)[0]) - killedAt];
     console.info(`SIGKILL failover: pod-b leading after ${failoverMs} ms (${sinceRenewalMs} ms after the last renewal), first write after ${firstWriteMs} ms (lease duration ${LEASE_MS} ms)`);
-    // The standby counts the lease from the last renewal and looks again the moment it runs out:
-    // never before, and within one lease duration of the death.
+    // The standby counts the lease from the last renewal: never before it runs out (safety), and then
+    // without waiting for anything else.
     expect(sinceRenewalMs).toBeGreaterThanOrEqual(LEASE_MS);
     expect(sinceRenewalMs).toBeLessThanOrEqual(LEASE_MS + TAKEOVER_ALLOWANCE_MS);
     expect(failoverMs).toBeLessThanOrEqual(LEASE_MS + TAKEOVER_ALLOWANCE_MS);
@@ -129,15 +131,17 @@ describe('daemons with leader election', () => {
     expect(await password(NS, secret)).toBe(ecr.issued.at(-1)!.password);
   });
 
-  systemTest('SIGTERM of the leader: it releases the Lease and the standby writes at once', async ({ cli, cliEnv }) => {
-    const { a, b } = await leaderAndStandby(cli, cliEnv);
+  systemTest('SIGTERM of the leader: it releases the Lease and the standby writes before the lease would have run out', async ({ cli, cliEnv }) => {
+    const { a, b, lease } = await leaderAndStandby(cli, cliEnv, { ...LEASE_ENV, LEADER_ELECTION_LEASE_DURATION: `${LONG_LEASE_MS / 1000}s` });
+    const renewedBeforeStop = Date.parse((await getJson<{ spec: { renewTime?: string } }>(kube, ['lease', '-n', NS, lease])).spec.renewTime!);
     const stoppedAt = Date.now();
     expect((await a.stop(10_000)).code).toBe(0);
     await waitFor(() => writes(b).length > 0, { what: `pod-b writing (log ${b.stdout().slice(-800)})`, timeoutMs: 20_000, intervalMs: 20 });
-    const handoverMs = timeOf(seen(b, 'became the leader')) - stoppedAt;
-    console.info(`SIGTERM hand-over: pod-b leading ${handoverMs} ms after the signal`);
+    const ledAt = timeOf(seen(b, 'became the leader'));
+    console.info(`SIGTERM hand-over: pod-b leading ${ledAt - stoppedAt} ms after the signal (lease duration ${LONG_LEASE_MS} ms)`);
     expect(seen(a, 'released the lease')).toBeDefined();
-    expect(handoverMs).toBeLessThan(LEASE_MS / 2);
+    // pod-a renewed at renewedBeforeStop or later, so its lease held until at least renewedBeforeStop + the lease.
+    expect(ledAt).toBeLessThan(renewedBeforeStop + LONG_LEASE_MS);
   });
 });
 

@@ -1,12 +1,19 @@
 // The serverless driver in process, over real HTTP to the ECR and secrets-API
 // stand-ins, with the key reader as the seam: when the key is read, kept and
 // read again, and what an invocation reports.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.js';
+import { createApp } from '../../src/create-app.js';
 import { createLambdaHandler } from '../../src/lambda/create-lambda-handler.js';
 import { RefreshFailedError } from '../../src/lambda/refresh-failed-error.js';
 import { startEcrStandIn, type EcrStandIn } from '../../stand-ins/ecr-stand-in.js';
 import { startSecretsApiStandIn, type SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
+
+// Counted, not changed: how many apps (registry, clients) the handler builds.
+vi.mock('../../src/create-app.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/create-app.js')>();
+  return { ...actual, createApp: vi.fn(actual.createApp) };
+});
 
 let ecr: EcrStandIn;
 let api: SecretsApiStandIn;
@@ -89,6 +96,27 @@ describe('the Lambda handler', () => {
     await fn.handler({}, context);
     expect(fn.reads).toHaveLength(2);
     expect(fn.lines.join('')).not.toContain('pk_rotated_away_0123456789');
+  });
+
+  it('reuses one app (metrics registry, ECR and secrets API clients) across warm invocations, and builds a new one for a new key', async () => {
+    const fn = setup({});
+    vi.mocked(createApp).mockClear();
+    for (let i = 0; i < 3; i++) await fn.handler({}, context);
+    expect(vi.mocked(createApp)).toHaveBeenCalledTimes(1);
+    expect(ecr.calls).toHaveLength(3);
+    expect(api.requests.filter((r) => r.method === 'PUT')).toHaveLength(3);
+    fn.setKey('pk_test_rotated_0123456789');
+    fn.later(16 * 60_000);
+    await fn.handler({}, context).catch(() => undefined);
+    expect(vi.mocked(createApp)).toHaveBeenCalledTimes(2);
+  });
+
+  it('attempts nothing when the invocation has less time left than its safety margin', async () => {
+    const fn = setup({});
+    const short = { getRemainingTimeInMillis: () => 15_000, awsRequestId: 'req-short' };
+    await expect(fn.handler({}, short)).rejects.toThrow('handler-pull (not_attempted)');
+    expect(ecr.calls).toEqual([]);
+    expect(api.requests).toEqual([]);
   });
 
   it('reports bad configuration on every invocation without reading the key or calling anything', async () => {

@@ -55,7 +55,8 @@ describe('createReadinessWatcher', () => {
     const retryable = new OutboundError('503', { code: 'ERR_OUTBOUND_STATUS', reason: 'server_error', retryable: true, endpoint });
     const t = setup([retryable, [set('a', 'ready')]]);
     const wait = t.watcher.waitReady('a', 60_000);
-    await t.time.advance(1_000);
+    // A failed poll puts the next one off by at least a second (plus jitter).
+    await t.time.advance(2_500);
     await expect(wait).resolves.toMatchObject({ status: 'ready' });
 
     const permanent = new OutboundError('401', { code: 'ERR_OUTBOUND_STATUS', reason: 'unauthorized', retryable: false, endpoint });

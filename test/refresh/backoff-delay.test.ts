@@ -20,12 +20,6 @@ describe('backoffDelay', () => {
     expect(backoffDelay(0, opts(0), { retryAfterMs: 10 * 3600_000 })).toBe(900_000);
   });
 
-  it('does not sleep past a quarter of the time the live token has left', () => {
-    expect(backoffDelay(20, opts(0.999), { msUntilExpiry: 400_000 })).toBe(100_000);
-    // but never below the initial delay
-    expect(backoffDelay(20, opts(0.999), { msUntilExpiry: 1_000 })).toBe(5_000);
-  });
-
   it('is never zero, so a retry is never a hot loop', () => {
     expect(backoffDelay(0, opts(0))).toBe(1);
   });

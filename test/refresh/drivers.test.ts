@@ -145,25 +145,41 @@ describe('the daemon and one-shot drivers', () => {
     await t.driver().stop(1_000);
   });
 
-  it('does not retry a 401 in a loop, and reports it once', async () => {
+  it('retries a permanent 401 slowly, never in a loop, and heals as soon as the key works again', async () => {
     const t = setup();
-    t.secrets.putErrors.push(http(401, 'unauthorized', false));
     void t.daemon.start();
-    await t.time.advance(2 * HOUR);
+    await t.time.advance(1_000);
     expect(t.minter.calls).toHaveLength(1);
+    // From the expiry guard on (8 h), the key is refused for 20 minutes.
+    t.secrets.putErrors.push(...Array.from({ length: 1_000 }, () => http(401, 'unauthorized', false)));
+    await t.time.advance(8 * HOUR);
+    const failedAt = t.minter.calls.length;
+    expect(failedAt).toBe(2);
+    await t.time.advance(20 * 60_000);
+    const attempts = t.minter.calls.length - failedAt + 1;
+    // Inside the margin: every 30-60 s, so 20 to 41 attempts in 20 minutes, not thousands.
+    expect(attempts).toBeGreaterThanOrEqual(20);
+    expect(attempts).toBeLessThanOrEqual(41);
     const errors = t.log.entries().filter((e) => e.level === 'error' && /permanent/.test(e.msg));
-    expect(errors).toHaveLength(1);
+    expect(errors).toHaveLength(attempts);
+    expect(errors[0]).toMatchObject({ msg: expect.stringContaining('a person must act'), reason: 'unauthorized', retryInMs: expect.any(Number) });
     expect(await t.metric('ecr_token_refresher_last_failure_info', { stage: 'push', reason: 'unauthorized' })).toBe(1);
+    expect(t.events.map((e) => e.kind), 'a permanent failure under the margin alerts at once').toEqual(['at_risk']);
+    t.secrets.putErrors.length = 0;
+    await t.time.advance(60_000);
+    expect(await t.metric('ecr_token_refresher_consecutive_failures')).toBe(0);
+    expect(t.events.map((e) => e.kind)).toEqual(['at_risk', 'recovered']);
+    expect(t.driver().isReady()).toBe(true);
     await t.driver().stop(1_000);
   });
 
   it('refreshes a target whose token enters the margin before the next tick (expiry guard)', async () => {
     const t = setup();
-    t.minter.lifetimeMs = 5 * HOUR; // the guard is due 1 h after the refresh
+    t.minter.lifetimeMs = 9 * HOUR; // the guard is due 5 h after the refresh, the next tick after 6 h
     void t.daemon.start();
     await t.time.advance(1_000);
     expect(t.minter.calls).toHaveLength(1);
-    await t.time.advance(HOUR);
+    await t.time.advance(5 * HOUR);
     expect(t.minter.calls).toHaveLength(2);
     expect(t.log.entries().some((e) => e.trigger === 'expiry-guard')).toBe(true);
     await t.driver().stop(1_000);
@@ -200,9 +216,10 @@ describe('the daemon and one-shot drivers', () => {
     await stopping;
   });
 
-  it('raises one at-risk event when failing under the margin, and one recovery', async () => {
+  it('raises one at-risk event when failing under the margin past the alert hold, and one recovery', async () => {
     const t = setup();
-    t.secrets.putErrors.push(...Array.from({ length: 5 }, () => http(503, 'server_error', true)));
+    // With random() 0.5 the waits are 2.5 s, 5 s, 10 s ... : the ninth failure comes when the 10 min hold ends.
+    t.secrets.putErrors.push(...Array.from({ length: 12 }, () => http(503, 'server_error', true)));
     void t.daemon.start();
     await t.time.advance(3 * HOUR);
     expect(t.events.map((e) => e.kind)).toEqual(['at_risk', 'recovered']);
@@ -235,15 +252,18 @@ describe('the daemon and one-shot drivers', () => {
     expect(t.events).toEqual([]);
   });
 
-  it('calls a failing daemon target at risk before it ever pushed a token', async () => {
+  it('calls a failing daemon target at risk before it ever pushed a token, and holds the webhook while a retry can heal it', async () => {
     const t = setup();
     t.secrets.putErrors.push(http(503, 'server_error', true));
     void t.daemon.start();
     await t.time.advance(1_000);
     expect(await t.metric('ecr_token_refresher_at_risk')).toBe(1);
-    expect(t.events.map((e) => e.kind)).toEqual(['at_risk']);
+    expect(t.log.entries().filter((e) => e.msg === 'target at risk')).toHaveLength(1);
+    expect(t.events).toEqual([]);
     await t.time.advance(60_000);
-    expect(t.events.map((e) => e.kind)).toEqual(['at_risk', 'recovered']);
+    expect(await t.metric('ecr_token_refresher_at_risk')).toBe(0);
+    expect(t.log.entries().filter((e) => e.msg === 'target recovered')).toHaveLength(1);
+    expect(t.events, 'no webhook for an episode a retry healed within the hold').toEqual([]);
     await t.driver().stop(1_000);
   });
 
@@ -320,6 +340,15 @@ describe('the daemon and one-shot drivers', () => {
     // Waits of 1 s then 2 s: the second would end at the deadline, so it is not started.
     expect(t.minter.calls).toHaveLength(2);
     expect(finishedAt! - (deadline - 3_000)).toBeLessThan(3_000);
+  });
+
+  it('starts no first attempt of a one-shot run whose deadline has already passed, and says so', async () => {
+    const t = setup({}, { remainingMs: () => -5_000 });
+    const [outcome] = await t.once.run();
+    expect(outcome).toEqual({ secretSet: 'ecr-pull', ok: false });
+    expect(t.minter.calls).toHaveLength(0);
+    expect(t.secrets.puts).toHaveLength(0);
+    expect(t.log.entries().filter((e) => e.msg === 'no time left for a refresh before the deadline; nothing was attempted')).toHaveLength(1);
   });
 
   it('cuts the confirm wait of a one-shot run to the time it has left', async () => {

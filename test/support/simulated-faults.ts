@@ -1,9 +1,11 @@
 // The retryable faults a long-run simulation switches on and off at the
 // stand-ins: ECR throttling, server errors and dropped connections; secrets
 // API 5xx, 429 with Retry-After, 409, dropped connections and garbled lists;
-// provisioning that never leaves `pending`. Permanent faults (access denied,
-// bad key, failed provisioning) are left out: they wait for the next tick by
-// design, so no retry window applies to them.
+// provisioning that never leaves `pending`. And the permanent ones, which a
+// person fixes after a while: ECR access denied (an IAM change propagating),
+// a WAF in front of the secrets API answering 403 with an HTML page, a revoked
+// API key (401). (Provisioning that ends `failed` is left out: the set then
+// holds a fresh token that still cannot be pulled with, which no refresh fixes.)
 import { ecrErrors, type EcrFault } from '../../stand-ins/ecr-fault.js';
 import type { EcrStandIn } from '../../stand-ins/ecr-stand-in.js';
 import type { FaultRoute, SecretsApiFault, SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
@@ -41,4 +43,19 @@ export const RETRYABLE_FAULTS: readonly (readonly [number, SimulatedFault])[] = 
       clear: (_ecr, api) => api.setDefaultProvisioning(undefined),
     },
   ],
+];
+
+/** Weighted like the retryable ones: each heals when the outage ends, as when a person has acted. */
+export const PERMANENT_FAULTS: readonly (readonly [number, SimulatedFault])[] = [
+  [2, ecrFault('ECR AccessDeniedException', ecrErrors.accessDenied)],
+  [
+    2,
+    apiFault('secrets PUT 403 from a WAF (HTML)', 'put', {
+      kind: 'status',
+      status: 403,
+      headers: { 'content-type': 'text/html' },
+      body: '<html><body><h1>403 Forbidden</h1></body></html>',
+    }),
+  ],
+  [1, apiFault('secrets PUT 401 (key revoked)', 'put', { kind: 'status', status: 401 })],
 ];

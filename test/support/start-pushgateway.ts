@@ -2,6 +2,9 @@
 // every test starts from an empty gateway. Debian's build defaults
 // --persistence.file to a shared file under /var/lib, hence the explicit empty
 // value. Returns once /-/ready answers and the answering gateway is this one.
+// With `webConfigFile` (exporter-toolkit's web config, e.g. basic_auth_users)
+// the gateway demands what it says; `authorization` is then the header this
+// helper's own reads send.
 import { findTool } from './find-tool.js';
 import type { ProcessTracker, TrackedProcess } from './create-process-tracker.js';
 import { freePort } from './free-port.js';
@@ -22,16 +25,21 @@ export interface RunningPushgateway {
   metricsText(): Promise<string>;
 }
 
-export async function startPushgateway(tracker: ProcessTracker, options: { startTimeoutMs?: number } = {}): Promise<RunningPushgateway> {
+export async function startPushgateway(
+  tracker: ProcessTracker,
+  options: { startTimeoutMs?: number; webConfigFile?: string; authorization?: string } = {},
+): Promise<RunningPushgateway> {
   const binary = findTool('prometheus-pushgateway');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const process = tracker.start(binary, [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file=', '--log.level=warn']);
+  const webConfig = options.webConfigFile ? [`--web.config.file=${options.webConfigFile}`] : [];
+  const headers: Record<string, string> = options.authorization ? { authorization: options.authorization } : {};
+  const process = tracker.start(binary, [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file=', '--log.level=warn', ...webConfig]);
   try {
     await waitFor(
       async () => {
         if (process.child.exitCode !== null) throw new Error(`pushgateway exited ${process.child.exitCode}: ${process.stderr()}`);
-        const response = await fetch(`${url}/api/v1/status`, { signal: AbortSignal.timeout(2_000) });
+        const response = await fetch(`${url}/api/v1/status`, { headers, signal: AbortSignal.timeout(2_000) });
         if (!response.ok) return false;
         // Another gateway may have won the port race: make sure it is ours.
         const status = (await response.json()) as { data: { flags: Record<string, string> } };
@@ -49,7 +57,7 @@ export async function startPushgateway(tracker: ProcessTracker, options: { start
     url,
     process,
     async groups() {
-      const response = await fetch(`${url}/api/v1/metrics`, { signal: AbortSignal.timeout(5_000) });
+      const response = await fetch(`${url}/api/v1/metrics`, { headers, signal: AbortSignal.timeout(5_000) });
       const body = (await response.json()) as { status: string; data: Array<Record<string, unknown>> };
       if (body.status !== 'success') throw new Error(`pushgateway /api/v1/metrics: ${JSON.stringify(body).slice(0, 300)}`);
       return body.data.map(({ labels, ...families }) => ({
@@ -58,7 +66,7 @@ export async function startPushgateway(tracker: ProcessTracker, options: { start
       }));
     },
     async metricsText() {
-      const response = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) });
+      const response = await fetch(`${url}/metrics`, { headers, signal: AbortSignal.timeout(5_000) });
       return response.text();
     },
   };
