@@ -19,7 +19,7 @@ export function loadKubernetesAccess(
   readText?: (path: string) => string,
 ): KubernetesAccess | undefined {
   const electing = config.leaderElection.enabled;
-  if (!electing && !config.targets.some((target) => target.destination.kind === 'kubernetes')) return undefined;
+  if (!electing && !config.targets.some((target) => target.destination.kind !== 'pipecat')) return undefined;
   const connection = loadKubeConnection({ ...config.kubernetes, serviceHost: service.host, servicePort: service.port }, { readText });
   if (!electing) return { connection };
   const leaseNamespace = config.leaderElection.namespace ?? connection.namespace;

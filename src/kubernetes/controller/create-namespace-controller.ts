@@ -39,7 +39,7 @@ import {
   type ServiceAccountState,
 } from './namespace-plan.js';
 import { createReflector, type KubeObject, type Reflector } from './reflector.js';
-import { selectsNamespace, type NamespaceSelection } from './selection.js';
+import { fixedNamespaces, selectsNamespace, type NamespaceSelection } from './selection.js';
 
 const RETRY = { initialDelayMs: 1000, maxDelayMs: 5 * 60_000 };
 /** A 409 means the cache is a moment behind: look again soon. */
@@ -80,7 +80,7 @@ export function createNamespaceController(deps: {
   const logger = deps.logger.child({ pullSecret: selection.name });
   const labelKeys = new Set(selection.namespaceSelector?.requirements.map((r) => r.key) ?? []);
   // Plain names, no label selector: the namespaces are known without listing them (a Role in each suffices).
-  const fixed = !selection.namespaceSelector && selection.namespaces?.every((n) => !/[*?]/.test(n)) ? selection.namespaces : undefined;
+  const fixed = fixedNamespaces(selection);
   const fixedStates = new Map((fixed ?? []).map((name) => [name, { name, labels: {}, terminating: false } as NamespaceState]));
 
   let token: EcrToken | undefined;

@@ -89,6 +89,12 @@ export function selectsServiceAccount(selection: NamespaceSelection, name: strin
   return matchesAnyGlob(selection.serviceAccounts, name);
 }
 
+/** The namespaces themselves when they are plain names and no label selector is given: known without listing them. */
+export function fixedNamespaces(selection: NamespaceSelection): string[] | undefined {
+  if (selection.namespaceSelector || !selection.namespaces?.every((name) => !/[*?]/.test(name))) return undefined;
+  return selection.namespaces;
+}
+
 /** The target's name in logs and metrics: the Secret's name and what selects its namespaces. */
 export function describeSelection(selection: NamespaceSelection): string {
   const parts = [
