@@ -1,5 +1,7 @@
 // The validated configuration the rest of the program runs on. Built only by
 // loadConfig; every duration is in milliseconds.
+import type { NamespaceSelection } from '../kubernetes/controller/selection.js';
+
 export type SecretFormat = 'auto' | 'triplet' | 'image-pull-secret';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -7,7 +9,8 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 /** Where a target's token goes: exactly one destination per target. */
 export type TargetDestination =
   | { kind: 'pipecat'; secretSet: string }
-  | { kind: 'kubernetes'; namespace: string; name: string };
+  | { kind: 'kubernetes'; namespace: string; name: string }
+  | { kind: 'kubernetes-cluster'; selection: NamespaceSelection };
 
 export interface TargetConfig {
   destination: TargetDestination;

@@ -6,6 +6,7 @@ import { checkTargetValue } from './check-target-value.js';
 import type { ConfigProblem } from './config-error.js';
 import type { SecretFormat, TargetConfig, TargetDestination } from './config.js';
 import { TARGET_KEYS, type TargetKey } from './target-settings.js';
+import { describeSelection, isSelectionForm, readSelection } from '../kubernetes/controller/selection.js';
 
 export type DefaultRegion = { value: string } | { invalid: true } | undefined;
 
@@ -20,7 +21,11 @@ export function readTarget(
 ): TargetConfig | undefined {
   const before = problems.length;
   const values: Values = {};
+  // The cluster-wide form of kubernetesSecret (namespaces, namespaceSelector ...) is read by its own rules.
+  const cluster = isSelectionForm(raw('kubernetesSecret')) ? readSelection(raw('kubernetesSecret') as Record<string, unknown>, fieldOf('kubernetesSecret')) : undefined;
+  if (cluster) problems.push(...cluster.problems);
   for (const key of TARGET_KEYS) {
+    if (cluster && key === 'kubernetesSecret') continue;
     const value = raw(key);
     if (value === undefined) continue;
     const result = checkTargetValue(key, value);
@@ -41,7 +46,9 @@ export function readTarget(
   }
   if (problems.length > before || values.awsRegion === undefined) return undefined;
   return {
-    ...destinationOf(values),
+    ...(cluster?.selection
+      ? { destination: { kind: 'kubernetes-cluster', selection: cluster.selection }, secretSet: describeSelection(cluster.selection), format: 'image-pull-secret' }
+      : destinationOf(values)),
     awsRegion: values.awsRegion,
     ...(values.pccRegion !== undefined && { pccRegion: values.pccRegion }),
     ...(values.registryId !== undefined && { registryId: values.registryId }),
