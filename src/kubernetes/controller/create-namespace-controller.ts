@@ -7,6 +7,7 @@
 // failure becomes an Event there, a log line and a count, and is retried on
 // its own backoff; the others carry on. With leader election every write
 // checks the term's fence first and carries its signal.
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { EcrToken } from '../../ecr/ecr-token.js';
 import { backoffDelay } from '../../refresh/backoff-delay.js';
@@ -39,9 +40,19 @@ import {
   type ServiceAccountState,
 } from './namespace-plan.js';
 import { createReflector, type KubeObject, type Reflector } from './reflector.js';
-import { fixedNamespaces, selectsNamespace, type NamespaceSelection } from './selection.js';
+import { describeSelection, fixedNamespaces, selectsNamespace, type NamespaceSelection } from './selection.js';
 
 const RETRY = { initialDelayMs: 1000, maxDelayMs: 5 * 60_000 };
+/**
+ * Which target made a Secret: a digest of the target's selection. Only Secrets
+ * with this target's value are watched as its own and pruned, so another
+ * target (or a single-namespace one) with the same Secret name is never touched.
+ */
+export const TARGET_LABEL = 'ecr-token-refresher.pipecat.ai/target';
+
+export function targetLabelValue(selection: NamespaceSelection): string {
+  return createHash('sha256').update(describeSelection(selection)).digest('hex').slice(0, 20);
+}
 /** A 409 means the cache is a moment behind: look again soon. */
 const CONFLICT_RETRY_MS = 250;
 
@@ -81,6 +92,7 @@ export function createNamespaceController(deps: {
   const labelKeys = new Set(selection.namespaceSelector?.requirements.map((r) => r.key) ?? []);
   // Plain names, no label selector: the namespaces are known without listing them (a Role in each suffices).
   const fixed = fixedNamespaces(selection);
+  const owner = targetLabelValue(selection);
   const fixedStates = new Map((fixed ?? []).map((name) => [name, { name, labels: {}, terminating: false } as NamespaceState]));
 
   let token: EcrToken | undefined;
@@ -119,7 +131,7 @@ export function createNamespaceController(deps: {
       secrets: scopes.map((namespace) =>
         createReflector<SecretObject & KubeObject, SecretState>({
           ...common,
-          source: { apiVersion: 'v1', plural: 'secrets', namespace, labelSelector: `${MANAGED_BY_LABEL}=${MANAGER_NAME}` },
+          source: { apiVersion: 'v1', plural: 'secrets', namespace, labelSelector: `${MANAGED_BY_LABEL}=${MANAGER_NAME},${TARGET_LABEL}=${owner}` },
           slim: slimSecret,
           onChange,
           onRestart: onRestart('secrets'),
@@ -221,7 +233,8 @@ export function createNamespaceController(deps: {
     const target = { namespace, name: selection.name };
     switch (write.kind) {
       case 'create-secret': {
-        const body = buildPullSecret(target, current!);
+        const built = buildPullSecret(target, current!);
+        const body = { ...built, metadata: { ...built.metadata, labels: { ...built.metadata.labels, [TARGET_LABEL]: owner } } };
         deps.onSecret?.(body.data![DOCKER_CONFIG_JSON_KEY]!);
         try {
           await client.send({ verb: 'create', apiVersion: 'v1', plural: 'secrets', namespace, body, signal });
