@@ -3,6 +3,7 @@
 // file's `targets:` list, never a mix.
 // AWS_REGION / AWS_DEFAULT_REGION (then the file's top-level awsRegion) is the
 // default region for every target.
+import { SELECTION_KEYS } from '../kubernetes/controller/selection.js';
 import type { ConfigProblem } from './config-error.js';
 import { checkTargetValue } from './check-target-value.js';
 import type { TargetConfig } from './config.js';
@@ -73,7 +74,7 @@ function readTargetList(list: unknown[], defaultRegion: DefaultRegion, problems:
     problems.push(...unknownKeyProblems(entry, `${prefix}.`, { keys: TARGET_KEYS, hints: TARGET_HINTS }));
     const place = entry.kubernetesSecret;
     if (place !== null && typeof place === 'object' && !Array.isArray(place)) {
-      problems.push(...unknownKeyProblems(place as Record<string, unknown>, `${prefix}.kubernetesSecret.`, { keys: ['namespace', 'name'] }));
+      problems.push(...unknownKeyProblems(place as Record<string, unknown>, `${prefix}.kubernetesSecret.`, { keys: ['namespace', 'name', ...SELECTION_KEYS] }));
     }
     const target = readTarget(
       (key) => (entry[key] === null ? undefined : entry[key]),

@@ -26,6 +26,7 @@ export const UNIT_TESTS = [
   'test/kubernetes/api/classify-kube-status.test.ts',
   'test/kubernetes/lease/create-leader-elector.test.ts',
   'test/kubernetes/lease/decide-lease.test.ts',
+  'test/kubernetes/controller/cluster-target-config.test.ts',
   'test/kubernetes/controller/namespace-plan.test.ts',
   'test/kubernetes/controller/reflector.test.ts',
   'test/kubernetes/controller/selection.test.ts',

@@ -32,10 +32,7 @@ export function isSelectionForm(raw: unknown): raw is Record<string, unknown> {
 export function readSelection(raw: Record<string, unknown>, field: string): { selection?: NamespaceSelection; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
   const at = (key: string) => `${field}.${key}`;
-  const known = new Set<string>(['name', 'namespace', ...SELECTION_KEYS]);
-  for (const key of Object.keys(raw)) {
-    if (!known.has(key)) problems.push({ field: at(key), message: `is not a key of kubernetesSecret: use name, ${SELECTION_KEYS.join(', ')} (or namespace for one namespace)` });
-  }
+  // Unknown keys are reported by the configuration loader, with the others of the file.
   const name = typeof raw.name === 'string' ? raw.name.trim() : undefined;
   if (name === undefined) problems.push({ field: at('name'), message: 'required: the name of the pull Secret in every selected namespace, e.g. name: ecr-pull' });
   else {

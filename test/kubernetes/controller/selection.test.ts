@@ -93,12 +93,12 @@ describe('readSelection: which namespaces a cluster-wide target covers', () => {
 
   it('reports every problem with its key and the fix', () => {
     const { problems, selection: none } = readSelection(
-      { name: 'Bad_Name', namespaces: ['Team_*'], namespaceSelector: 'env in (prod', serviceAccounts: 'x y', prune: 'yes', extra: 1 },
+      { name: 'Bad_Name', namespaces: ['Team_*'], namespaceSelector: 'env in (prod', serviceAccounts: 'x y', prune: 'yes' },
       FIELD,
     );
     expect(none).toBeUndefined();
     expect(problems.map((p) => p.field).sort()).toEqual(
-      [`${FIELD}.extra`, `${FIELD}.name`, `${FIELD}.namespaces[0]`, `${FIELD}.namespaceSelector`, `${FIELD}.serviceAccounts[0]`, `${FIELD}.prune`].sort(),
+      [`${FIELD}.name`, `${FIELD}.namespaces[0]`, `${FIELD}.namespaceSelector`, `${FIELD}.serviceAccounts[0]`, `${FIELD}.prune`].sort(),
     );
     expect(problems.find((p) => p.field.endsWith('namespaces[0]'))!.message).toContain('e.g. "team-*"');
   });
