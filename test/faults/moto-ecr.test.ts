@@ -82,8 +82,14 @@ describe('minting from moto with the product minter', () => {
     createTokenMinter({ clientFor: createEcrClientFactory({ requestTimeoutMs: 5_000, endpointUrl: motoUrl }), clock, requestTimeoutMs: 5_000 });
 
   it("decodes moto's token and proxy endpoint for the caller's own registry", async () => {
-    const token = await mint(clockBeforeMotoExpiry())({ awsRegion: 'us-east-1' });
+    const clock = clockBeforeMotoExpiry();
+    const before = clock.now();
+    const token = await mint(clock)({ awsRegion: 'us-east-1' });
+    // When it was minted, on the minter's clock: the token's real lifetime is measured from it.
+    expect(token.mintedAt).toBeGreaterThanOrEqual(before);
+    expect(token.mintedAt).toBeLessThanOrEqual(clock.now());
     expect(token).toEqual({
+      mintedAt: token.mintedAt,
       password: motoPassword(MOTO_ACCOUNT),
       authorizationToken: Buffer.from(`AWS:${motoPassword(MOTO_ACCOUNT)}`).toString('base64'),
       expiresAt: MOTO_EXPIRY,
