@@ -7,7 +7,7 @@ import type { DestinationStream } from 'pino';
 import type { Config } from './config/config.js';
 import { createEcrClientFactory, regionalEcrEndpoint, type EcrClientFactory } from './ecr/create-ecr-client-factory.js';
 import { createTokenMinter } from './ecr/create-token-minter.js';
-import type { MintKey } from './ecr/ecr-token.js';
+import type { EcrToken, MintKey } from './ecr/ecr-token.js';
 import { createLogging } from './log/create-logging.js';
 import { createMetrics, type Metrics } from './metrics/create-metrics.js';
 import { createTargetObserver, requestTimer } from './metrics/create-target-observer.js';
@@ -56,7 +56,7 @@ export interface AppOptions {
 }
 
 /** The outbound clients and sinks, each given only its request timer. */
-function createClients(config: Config, options: AppOptions, metrics: Metrics, clock: Clock, timers: Timers, scrubber: SecretScrubber, logger: Logger) {
+function createClients(config: Config, options: AppOptions, metrics: Metrics, clock: Clock, timers: Timers, scrubber: SecretScrubber, logger: Logger, onToken: (token: EcrToken) => void) {
   const clientFor =
     options.ecrClientFor ??
     createEcrClientFactory({ requestTimeoutMs: config.requestTimeoutMs, endpointUrl: options.ecrEndpointUrl, stsEndpointUrl: options.stsEndpointUrl });
@@ -94,7 +94,7 @@ function createClients(config: Config, options: AppOptions, metrics: Metrics, cl
     : undefined;
   const cluster =
     kube && connection
-      ? createClusterControllers({ config, client: kube, server: connection.server, clock, timers, logger, registry: metrics.registry, random: options.random, identity: config.leaderElection.identity ?? hostname(), onSecret: (value) => scrubber.add(value) })
+      ? createClusterControllers({ config, client: kube, server: connection.server, clock, timers, logger, registry: metrics.registry, random: options.random, identity: config.leaderElection.identity ?? hostname(), mint, onToken, onSecret: (value) => scrubber.add(value) })
       : undefined;
   const sinks = {
     pipecat: createPipecatSink({ secrets, clock, timers }),
@@ -147,7 +147,7 @@ export function createApp(options: AppOptions) {
   const timers = options.timers ?? systemTimers;
   const { logger, onToken, scrubber, scrub } = createLogging(config, options);
   const metrics = createMetrics({ version: options.version });
-  const { ecrEndpoint, ...clients } = createClients(config, options, metrics, clock, timers, scrubber, logger);
+  const { ecrEndpoint, ...clients } = createClients(config, options, metrics, clock, timers, scrubber, logger, onToken);
   const engineDeps: EngineDeps = { config, clock, timers, ...clients, logger, observer: createTargetObserver(metrics), random: options.random, onToken };
   const drivers = createDriverSlot(engineDeps, options, clients.kube, metrics, clients.cluster);
   let server: MetricsServer | undefined;

@@ -1,6 +1,7 @@
 // The validated configuration the rest of the program runs on. Built only by
 // loadConfig; every duration is in milliseconds.
 import type { NamespaceSelection } from '../kubernetes/controller/selection.js';
+import type { MintKey } from '../ecr/ecr-token.js';
 
 export type SecretFormat = 'auto' | 'triplet' | 'image-pull-secret';
 
@@ -10,7 +11,7 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 export type TargetDestination =
   | { kind: 'pipecat'; secretSet: string }
   | { kind: 'kubernetes'; namespace: string; name: string }
-  | { kind: 'kubernetes-cluster'; selection: NamespaceSelection };
+  | { kind: 'kubernetes-cluster'; selection: NamespaceSelection; registries?: MintKey[] };
 
 export interface TargetConfig {
   destination: TargetDestination;

@@ -71,7 +71,7 @@ function readTargetList(list: unknown[], defaultRegion: DefaultRegion, problems:
       return;
     }
     const entry = item as Record<string, unknown>;
-    problems.push(...unknownKeyProblems(entry, `${prefix}.`, { keys: TARGET_KEYS, hints: TARGET_HINTS }));
+    problems.push(...unknownKeyProblems(entry, `${prefix}.`, { keys: [...TARGET_KEYS, 'registries'], hints: TARGET_HINTS }));
     const place = entry.kubernetesSecret;
     if (place !== null && typeof place === 'object' && !Array.isArray(place)) {
       problems.push(...unknownKeyProblems(place as Record<string, unknown>, `${prefix}.kubernetesSecret.`, { keys: ['namespace', 'name', ...SELECTION_KEYS] }));

@@ -7,6 +7,7 @@ import type { ConfigProblem } from './config-error.js';
 import type { SecretFormat, TargetConfig, TargetDestination } from './config.js';
 import { TARGET_KEYS, type TargetKey } from './target-settings.js';
 import { describeSelection, isSelectionForm, readSelection } from '../kubernetes/controller/selection.js';
+import { readRegistries } from '../kubernetes/controller/registries.js';
 
 export type DefaultRegion = { value: string } | { invalid: true } | undefined;
 
@@ -24,6 +25,19 @@ export function readTarget(
   // The cluster-wide form of kubernetesSecret (namespaces, namespaceSelector ...) is read by its own rules.
   const cluster = isSelectionForm(raw('kubernetesSecret')) ? readSelection(raw('kubernetesSecret') as Record<string, unknown>, fieldOf('kubernetesSecret')) : undefined;
   if (cluster) problems.push(...cluster.problems);
+  // Several registries in one cluster-wide pull Secret: the first is the target's own mint key.
+  const registriesRaw = fromEnv ? undefined : (raw as (key: string) => unknown)('registries');
+  const registriesField = fieldOf('registries' as TargetKey);
+  const registries = registriesRaw === undefined ? undefined : readRegistries(registriesRaw, registriesField);
+  if (registries) {
+    problems.push(...registries.problems);
+    if (!cluster) {
+      problems.push({ field: registriesField, message: 'applies only to a cluster-wide kubernetesSecret target: write kubernetesSecret: { name, namespaces: [<namespace>] } (a Pipecat Cloud set keeps one registry)' });
+    }
+    for (const key of ['awsRegion', 'registryId', 'roleArn'] as const) {
+      if (raw(key) !== undefined) problems.push({ field: fieldOf(key), message: 'give it in each item of registries instead, when registries is used' });
+    }
+  }
   for (const key of TARGET_KEYS) {
     if (cluster && key === 'kubernetesSecret') continue;
     const value = raw(key);
@@ -33,7 +47,8 @@ export function readTarget(
     else problems.push({ field: fieldOf(key), message: result.message });
   }
   checkDestination(raw, fieldOf, problems, fromEnv);
-  if (raw('awsRegion') === undefined) {
+  if (registries?.registries) Object.assign(values, registries.registries[0]);
+  else if (raw('awsRegion') === undefined) {
     if (defaultRegion && 'value' in defaultRegion) values.awsRegion = defaultRegion.value;
     else if (!defaultRegion) {
       problems.push({
@@ -47,7 +62,7 @@ export function readTarget(
   if (problems.length > before || values.awsRegion === undefined) return undefined;
   return {
     ...(cluster?.selection
-      ? { destination: { kind: 'kubernetes-cluster', selection: cluster.selection }, secretSet: describeSelection(cluster.selection), format: 'image-pull-secret' }
+      ? { destination: { kind: 'kubernetes-cluster', selection: cluster.selection, ...(registries?.registries && { registries: registries.registries }) }, secretSet: describeSelection(cluster.selection), format: 'image-pull-secret' }
       : destinationOf(values)),
     awsRegion: values.awsRegion,
     ...(values.pccRegion !== undefined && { pccRegion: values.pccRegion }),

@@ -7,6 +7,8 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../../config/config.js';
 import type { Clock, Timers } from '../../schedule/clock.js';
 import type { WriteFence } from '../../sink/sink.js';
+import type { TokenMinter } from '../../ecr/create-token-minter.js';
+import type { EcrToken } from '../../ecr/ecr-token.js';
 import type { KubeWatchClient } from '../api/create-kube-client.js';
 import { createClusterSink } from './create-cluster-sink.js';
 import { createNamespaceController, type NamespaceController } from './create-namespace-controller.js';
@@ -30,6 +32,8 @@ export function createClusterControllers(deps: {
   registry: Registry;
   identity: string;
   random?: () => number;
+  mint: TokenMinter;
+  onToken?: (token: EcrToken) => void;
   onSecret?: (value: string) => void;
 }): ClusterControllers | undefined {
   const targets = deps.config.targets.flatMap((target) => (target.destination.kind === 'kubernetes-cluster' ? [{ name: target.secretSet, selection: target.destination.selection }] : []));
@@ -54,7 +58,7 @@ export function createClusterControllers(deps: {
     );
   }
   return {
-    sink: createClusterSink({ controllers, endpoint: deps.client.endpoint, server: deps.server, timers: deps.timers, onSecret: deps.onSecret }),
+    sink: createClusterSink({ controllers, endpoint: deps.client.endpoint, server: deps.server, timers: deps.timers, mint: deps.mint, onToken: deps.onToken, onSecret: deps.onSecret }),
     controllers,
     start: (fence) => {
       for (const controller of controllers.values()) controller.start(fence);

@@ -4,8 +4,11 @@
 // the target's controller, which writes every namespace that needs it once;
 // `confirm` checks, from the same cache, that each selected namespace's
 // Secret carries the token (with watches: as the write events arrive,
-// nothing read again).
+// nothing read again). A target's extra `registries` are minted here, once
+// per cycle (a batch) for every cluster-wide target that lists them.
 import type { TargetConfig } from '../../config/config.js';
+import type { TokenMinter } from '../../ecr/create-token-minter.js';
+import { mintKeyId, type EcrToken, type MintKey } from '../../ecr/ecr-token.js';
 import type { Sink, SinkPlan } from '../../sink/sink.js';
 import type { Timers } from '../../schedule/clock.js';
 import { KubernetesError, isKubernetesError } from '../api/kubernetes-error.js';
@@ -16,6 +19,8 @@ import { rbacRules } from './rbac-rules.js';
 
 export interface ClusterPlan extends SinkPlan {
   controller: NamespaceController;
+  /** The target's token first, then one per further registry. */
+  tokens: EcrToken[];
 }
 
 const CONFIRM_POLL_MS = 100;
@@ -25,6 +30,10 @@ export function createClusterSink(deps: {
   endpoint: string;
   server: string;
   timers: Timers;
+  /** Mints the further registries of a target; the cycle has minted its own. */
+  mint: TokenMinter;
+  /** Told every token minted here, for the log scrubber. */
+  onToken?: (token: EcrToken) => void;
   onSecret?: (value: string) => void;
 }): Sink<ClusterPlan> {
   const controllerOf = (target: TargetConfig) => {
@@ -37,21 +46,37 @@ export function createClusterSink(deps: {
   return {
     describe: (target) => ({ kind: 'kubernetes', name: target.secretSet, endpoint: deps.endpoint }),
     info: () => ({ format: 'image-pull-secret' }),
-    batch: () => ({
+    batch: () => {
+      const minted = new Map<string, Promise<EcrToken>>();
+      const mintOnce = (key: MintKey) => {
+        const id = mintKeyId(key);
+        let token = minted.get(id);
+        if (!token) {
+          token = deps.mint(key).then((fresh) => (deps.onToken?.(fresh), fresh));
+          minted.set(id, token);
+        }
+        return token;
+      };
+      return {
       async plan(target, token) {
         const controller = controllerOf(target);
-        for (const value of pullSecretSecrets(token)) deps.onSecret?.(value);
+        const destination = target.destination;
+        const further = destination.kind === 'kubernetes-cluster' ? (destination.registries ?? []).filter((key) => mintKeyId(key) !== mintKeyId(target)) : [];
+        // --dry-run plans with an unminted token when the cycle's mint failed: mint nothing more then.
+        const tokens = [token, ...(token.password ? await Promise.all(further.map(mintOnce)) : [])];
+        for (const each of tokens) for (const value of pullSecretSecrets(each)) deps.onSecret?.(value);
         await controller.sync();
-        const namespaces = controller.plan(token);
+        const namespaces = controller.plan(tokens);
         const count = (kind: NamespaceWrite['kind']) => namespaces.reduce((n, ns) => n + ns.writes.filter((w) => w.kind === kind).length, 0);
         const { selection } = controller;
         return {
           target,
           token,
+          tokens,
           controller,
           creating: count('create-secret') > 0,
           details: {
-            registry: token.registryHost,
+            registry: tokens.map((each) => each.registryHost).join(','),
             format: 'image-pull-secret',
             namespaces: controller.status().selected,
             create: count('create-secret'),
@@ -72,7 +97,7 @@ export function createClusterSink(deps: {
         };
       },
       async publish(plan, fence) {
-        const failures = await plan.controller.publish(plan.token, fence);
+        const failures = await plan.controller.publish(plan.tokens, fence);
         if (failures.length === 0) return;
         const [first] = failures;
         const error = first!.error;
@@ -93,11 +118,11 @@ export function createClusterSink(deps: {
         });
       },
       async confirm(plan, timeoutMs) {
-        const { controller, token } = plan;
+        const { controller, tokens } = plan;
         const deadline = Date.now() + timeoutMs;
         if (!controller.watching()) await controller.sync();
         for (;;) {
-          const behind = controller.outOfSync(token);
+          const behind = controller.outOfSync(tokens);
           if (behind.length === 0) return;
           if (Date.now() >= deadline || !controller.watching()) {
             throw new KubernetesError(`${behind.length} selected namespace${behind.length === 1 ? '' : 's'} do not hold the token just written (${behind.slice(0, 5).join(', ')})`, {
@@ -117,7 +142,8 @@ export function createClusterSink(deps: {
           });
         }
       },
-    }),
+      };
+    },
     stop: () => stopping.abort(),
   };
 }

@@ -17,7 +17,7 @@ import type { WriteFence } from '../../sink/sink.js';
 import type { KubeWatchClient } from '../api/create-kube-client.js';
 import { isKubernetesError, type KubernetesError } from '../api/kubernetes-error.js';
 import {
-  buildDockerConfigJson,
+  buildMultiRegistryDockerConfigJson,
   DOCKER_CONFIG_JSON_KEY,
   EXPIRES_AT_ANNOTATION,
   formatExpiry,
@@ -95,7 +95,7 @@ export function createNamespaceController(deps: {
   const owner = targetLabelValue(selection);
   const fixedStates = new Map((fixed ?? []).map((name) => [name, { name, labels: {}, terminating: false } as NamespaceState]));
 
-  let token: EcrToken | undefined;
+  let tokens: EcrToken[] | undefined;
   let fence: WriteFence | undefined;
   let caches: Caches | undefined;
   let watching = false;
@@ -181,10 +181,10 @@ export function createNamespaceController(deps: {
     return [...names];
   }
 
-  const validToken = () => (token && token.expiresAt > clock.now() ? token : undefined);
+  const validTokens = () => (tokens && tokens.every((token) => token.expiresAt > clock.now()) ? tokens : undefined);
 
-  function planFor(namespace: string, using = validToken()): NamespaceWrite[] {
-    return planNamespace({ selection, namespace: namespaceState(namespace), secret: secretIn(namespace), serviceAccounts: accountsIn(namespace), token: using });
+  function planFor(namespace: string, using: readonly EcrToken[] | undefined = validTokens()): NamespaceWrite[] {
+    return planNamespace({ selection, namespace: namespaceState(namespace), secret: secretIn(namespace), serviceAccounts: accountsIn(namespace), tokens: using });
   }
 
   /** Runs the reconciles of one namespace one after another; a mark while one waits is the same mark. */
@@ -212,7 +212,7 @@ export function createNamespaceController(deps: {
   }
 
   async function apply(namespace: string, cause: 'publish' | 'watch'): Promise<void> {
-    const current = validToken();
+    const current = validTokens();
     for (const write of planFor(namespace, current)) {
       if (fence && !fence.holds()) throw leadershipLapsedError();
       await perform(namespace, write, current);
@@ -228,33 +228,44 @@ export function createNamespaceController(deps: {
     return state !== undefined && selectsNamespace(selection, state);
   }
 
-  async function perform(namespace: string, write: NamespaceWrite, current: EcrToken | undefined): Promise<void> {
+  /** Each token's entry merged into a Secret we did not make (or do not watch): read, then merge or refuse, as for a single Secret. */
+  async function mergeInto(target: { namespace: string; name: string }, current: readonly EcrToken[]) {
+    for (const token of current) await writePullSecret({ client, target, token, fence, onSecret: deps.onSecret });
+  }
+
+  async function perform(namespace: string, write: NamespaceWrite, current: readonly EcrToken[] | undefined): Promise<void> {
     const signal = fence?.signal;
     const target = { namespace, name: selection.name };
+    const encoded = () => {
+      const value = Buffer.from(buildMultiRegistryDockerConfigJson(current!), 'utf8').toString('base64');
+      deps.onSecret?.(value);
+      return value;
+    };
+    const expiresAt = () => formatExpiry(Math.min(...current!.map((token) => token.expiresAt)));
     switch (write.kind) {
       case 'create-secret': {
-        const built = buildPullSecret(target, current!);
-        const body = { ...built, metadata: { ...built.metadata, labels: { ...built.metadata.labels, [TARGET_LABEL]: owner } } };
-        deps.onSecret?.(body.data![DOCKER_CONFIG_JSON_KEY]!);
+        const built = buildPullSecret(target, current![0]!);
+        const body = {
+          ...built,
+          metadata: { ...built.metadata, labels: { ...built.metadata.labels, [TARGET_LABEL]: owner }, annotations: { [EXPIRES_AT_ANNOTATION]: expiresAt() } },
+          data: { [DOCKER_CONFIG_JSON_KEY]: encoded() },
+        };
         try {
           await client.send({ verb: 'create', apiVersion: 'v1', plural: 'secrets', namespace, body, signal });
         } catch (error) {
-          // One of that name we do not watch (not labelled ours): read it, and merge or refuse as for a single Secret.
           if (!isKubernetesError(error, 'ERR_KUBE_CONFLICT')) throw error;
-          await writePullSecret({ client, target, token: current!, fence, onSecret: deps.onSecret });
+          await mergeInto(target, current!);
         }
         return;
       }
       case 'update-secret': {
         if (!write.patch) {
-          await writePullSecret({ client, target, token: current!, fence, onSecret: deps.onSecret });
+          await mergeInto(target, current!);
           return;
         }
-        const encoded = Buffer.from(buildDockerConfigJson(current!), 'utf8').toString('base64');
-        deps.onSecret?.(encoded);
         const body = {
-          metadata: { resourceVersion: write.resourceVersion, annotations: { [EXPIRES_AT_ANNOTATION]: formatExpiry(current!.expiresAt) } },
-          data: { [DOCKER_CONFIG_JSON_KEY]: encoded },
+          metadata: { resourceVersion: write.resourceVersion, annotations: { [EXPIRES_AT_ANNOTATION]: expiresAt() } },
+          data: { [DOCKER_CONFIG_JSON_KEY]: encoded() },
         };
         await client.send({ verb: 'patch', apiVersion: 'v1', plural: 'secrets', namespace, name: selection.name, body, signal });
         return;
@@ -338,7 +349,7 @@ export function createNamespaceController(deps: {
     },
 
     /** What each namespace would need with `candidate`: for --dry-run. */
-    plan(candidate: EcrToken): { namespace: string; writes: NamespaceWrite[] }[] {
+    plan(candidate: readonly EcrToken[]): { namespace: string; writes: NamespaceWrite[] }[] {
       return namespacesToVisit()
         .sort()
         .map((namespace) => ({ namespace, writes: planFor(namespace, candidate) }))
@@ -346,10 +357,10 @@ export function createNamespaceController(deps: {
     },
 
     /** Makes `next` the token and brings every namespace to it; one namespace's failure does not stop the others. */
-    async publish(next: EcrToken, termFence?: WriteFence): Promise<NamespaceFailure[]> {
+    async publish(next: readonly EcrToken[], termFence?: WriteFence): Promise<NamespaceFailure[]> {
       if (termFence) fence = termFence;
-      if (token?.password !== next.password) written = new Set();
-      token = next;
+      if (tokens?.map((t) => t.password).join() !== next.map((t) => t.password).join()) written = new Set();
+      tokens = [...next];
       const failures: NamespaceFailure[] = [];
       await Promise.all(
         namespacesToVisit().map((namespace) =>
@@ -367,12 +378,12 @@ export function createNamespaceController(deps: {
     },
 
     /** The selected namespaces whose Secret, per the cache, does not carry `expected`. */
-    outOfSync(expected: EcrToken): string[] {
+    outOfSync(expected: readonly EcrToken[]): string[] {
       return namespacesToVisit().filter((ns) => selectsHere(ns) && !(secretIn(ns) && secretInSync(secretIn(ns)!, expected)));
     },
 
     status(): NamespaceStatus {
-      const current = validToken();
+      const current = validTokens();
       let selected = 0;
       let inSync = 0;
       for (const ns of namespacesToVisit()) {

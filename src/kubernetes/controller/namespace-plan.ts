@@ -71,9 +71,9 @@ export function slimServiceAccount(object: { metadata: { name: string; namespace
   };
 }
 
-/** The Secret carries this token for its registry, byte for byte as we write it. */
-export function secretInSync(secret: SecretState, token: EcrToken): boolean {
-  return secret.entries[token.registryHost] === digest(registryEntryJson(token));
+/** The Secret carries each of these tokens for its registry, byte for byte as we write them. */
+export function secretInSync(secret: SecretState, tokens: readonly EcrToken[]): boolean {
+  return tokens.every((token) => secret.entries[token.registryHost] === digest(registryEntryJson(token)));
 }
 
 export function planNamespace(input: {
@@ -82,17 +82,18 @@ export function planNamespace(input: {
   namespace: NamespaceState | undefined;
   secret: SecretState | undefined;
   serviceAccounts: readonly ServiceAccountState[];
-  /** The current token, when there is a valid one to write. */
-  token: EcrToken | undefined;
+  /** The current tokens (one per registry), when there are valid ones to write. */
+  tokens: readonly EcrToken[] | undefined;
 }): NamespaceWrite[] {
-  const { selection, namespace, secret, token } = input;
+  const { selection, namespace, secret, tokens } = input;
   if (!namespace || namespace.terminating) return [];
   const writes: NamespaceWrite[] = [];
   const name = selection.name;
   if (selectsNamespace(selection, namespace)) {
-    if (token && !secret) writes.push({ kind: 'create-secret' });
-    else if (token && secret && !secretInSync(secret, token)) {
-      const onlyOurs = !secret.unreadable && Object.keys(secret.entries).every((host) => host === token.registryHost);
+    if (tokens && !secret) writes.push({ kind: 'create-secret' });
+    else if (tokens && secret && !secretInSync(secret, tokens)) {
+      const ours = new Set(tokens.map((token) => token.registryHost));
+      const onlyOurs = !secret.unreadable && Object.keys(secret.entries).every((host) => ours.has(host));
       writes.push({ kind: 'update-secret', patch: onlyOurs, resourceVersion: secret.resourceVersion });
     }
     for (const account of input.serviceAccounts) {

@@ -40,6 +40,11 @@ export function buildDockerConfigJson(token: EcrToken): string {
   return `{"auths":{${JSON.stringify(token.registryHost)}:${registryEntryJson(token)}}}`;
 }
 
+/** One `.dockerconfigjson` with an entry per token (several registries in one Secret). Holds the tokens. */
+export function buildMultiRegistryDockerConfigJson(tokens: readonly EcrToken[]): string {
+  return `{"auths":{${tokens.map((token) => `${JSON.stringify(token.registryHost)}:${registryEntryJson(token)}`).join(',')}}}`;
+}
+
 /** Our entry under `auths`: what the kubelet sends to the registry. Holds the token. */
 export function registryEntryJson(token: EcrToken): string {
   const auth = Buffer.from(`AWS:${token.password}`, 'utf8').toString('base64');

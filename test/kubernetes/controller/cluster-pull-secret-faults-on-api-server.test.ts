@@ -72,7 +72,7 @@ describe('cluster-wide pull Secrets under faults', () => {
       controller.start();
       await controller.sync();
       const token = testToken(1);
-      expect(await controller.publish(token)).toEqual([]);
+      expect(await controller.publish([token])).toEqual([]);
       expect(registryEntry((await secretIn('cut-a'))!).password).toBe(token.password);
 
       expect(relay.cutAll()).toBeGreaterThan(0);
@@ -123,7 +123,7 @@ describe('cluster-wide pull Secrets under faults', () => {
     try {
       controller.start();
       await controller.sync();
-      await controller.publish(testToken(2));
+      await controller.publish([testToken(2)]);
       await waitFor(async () => (await pullSecretsOf('race-a', 'default')).join() === 'theirs,late,ecr-pull' || undefined, { what: 'the patch retried over the new version', timeoutMs: 10_000 });
       // The stale patch was refused (409), not applied over the change, then made again over the new version.
       expect(patches).toEqual(['ERR_KUBE_CONFLICT', 'ok']);
@@ -164,7 +164,7 @@ describe('cluster-wide pull Secrets under faults', () => {
     try {
       controller.start();
       await controller.sync();
-      const failures = await controller.publish(testToken(3));
+      const failures = await controller.publish([testToken(3)]);
       expect(failures.map((f) => [f.namespace, (f.error as { code?: string }).code])).toEqual([['perm-denied', 'ERR_KUBE_FORBIDDEN']]);
       expect(registryEntry((await secretIn('perm-ok'))!).password).toBe(testToken(3).password);
       const events = await waitFor(async () => {

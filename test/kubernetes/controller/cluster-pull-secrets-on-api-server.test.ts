@@ -11,6 +11,7 @@ import type { KubeClient } from '../../../src/kubernetes/api/create-kube-client.
 import { loadKubeConnection } from '../../../src/kubernetes/api/load-kube-connection.js';
 import { readSelection } from '../../../src/kubernetes/controller/selection.js';
 import type { EcrStandIn } from '../../../stand-ins/ecr-stand-in.js';
+import type { MintKey } from '../../../src/ecr/ecr-token.js';
 import { makeConfig, makeTarget } from '../../support/make-config.js';
 import { startKubeApiServer, type KubeApiServer } from '../../support/kube/start-kube-api-server.js';
 import { inProcessAwsEnv } from '../../support/in-process-aws-env.js';
@@ -55,10 +56,13 @@ interface ServiceAccount {
   imagePullSecrets?: { name: string }[];
 }
 
-function clusterTarget(kubernetesSecret: Record<string, unknown>): TargetConfig {
+function clusterTarget(kubernetesSecret: Record<string, unknown>, registries?: MintKey[]): TargetConfig {
   const read = readSelection(kubernetesSecret, 'targets[0].kubernetesSecret');
   expect(read.problems).toEqual([]);
-  return { ...makeTarget({ secretSet: `cluster/${read.selection!.name}`, format: 'image-pull-secret' }), destination: { kind: 'kubernetes-cluster', selection: read.selection! } };
+  return {
+    ...makeTarget({ secretSet: `cluster/${read.selection!.name}`, format: 'image-pull-secret', ...registries?.[0] }),
+    destination: { kind: 'kubernetes-cluster', selection: read.selection!, ...(registries && { registries }) },
+  };
 }
 
 function app(targets: TargetConfig[], options: { token?: string; overrides?: Partial<Config> } = {}) {
@@ -194,6 +198,33 @@ describe('cluster-wide pull Secrets, watch-driven', () => {
     } finally {
       await instance.stop();
     }
+  }, 60_000);
+
+  systemTest('two registries (two regions, two accounts) in one Secret per namespace, with two ECR calls however many namespaces', async () => {
+    for (const name of ['m-a', 'm-b', 'm-c', 'm-d']) await namespace(name);
+    const registries = [
+      { awsRegion: 'us-east-1', registryId: '111111111111' },
+      { awsRegion: 'eu-west-1', registryId: '222222222222' },
+    ];
+    const { instance } = app([
+      clusterTarget({ name: 'ecr-pull', namespaces: ['m-*'] }, registries),
+      // A second target listing the same registries shares the same two calls.
+      clusterTarget({ name: 'ecr-pull-2', namespaces: ['m-a'] }, registries),
+    ]);
+    try {
+      expect(await instance.runOnce()).toMatchObject([{ ok: true }, { ok: true }]);
+    } finally {
+      await instance.stop();
+    }
+    expect(ecr.calls.map((c) => c.registryIds.join())).toEqual(expect.arrayContaining(['111111111111', '222222222222']));
+    expect(ecr.calls).toHaveLength(2);
+    const byRegistry = new Map(ecr.issued.map((t) => [t.registryId, t]));
+    for (const ns of ['m-a', 'm-b', 'm-c', 'm-d']) {
+      const secret = (await secretIn(ns))!;
+      expect(registryEntry(secret, '111111111111.dkr.ecr.us-east-1.amazonaws.com').password).toBe(byRegistry.get('111111111111')!.password);
+      expect(registryEntry(secret, '222222222222.dkr.ecr.eu-west-1.amazonaws.com').password).toBe(byRegistry.get('222222222222')!.password);
+    }
+    expect(registryEntry((await secretIn('m-a', 'ecr-pull-2'))!, '222222222222.dkr.ecr.eu-west-1.amazonaws.com').password).toBe(byRegistry.get('222222222222')!.password);
   }, 60_000);
 
   systemTest('--once lists instead of watching: same selection, writes, patches and pruning', async () => {

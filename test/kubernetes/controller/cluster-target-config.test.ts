@@ -36,4 +36,28 @@ describe('a cluster-wide kubernetesSecret target in the config file', () => {
     expect(fields).toEqual(expect.arrayContaining(['targets[0].kubernetesSecret.namespaceSelectr', 'targets[0].kubernetesSecret.serviceAccounts[0]']));
     expect((error as ConfigError).problems.find((p) => p.field.endsWith('namespaceSelectr'))!.message).toContain('namespaceSelector');
   });
+
+  it('reads registries: the first is the target own mint key, every one goes into the Secret', () => {
+    const config = load('targets:\n  - kubernetesSecret: { name: ecr-pull, namespaces: ["*"] }\n    registries:\n      - { awsRegion: us-east-1, registryId: "123456789012" }\n      - { awsRegion: eu-west-1, registryId: 210987654321, roleArn: "arn:aws:iam::210987654321:role/ecr-reader" }\n');
+    const [target] = config.targets;
+    expect(target).toMatchObject({ awsRegion: 'us-east-1', registryId: '123456789012' });
+    expect(target!.destination).toMatchObject({
+      registries: [
+        { awsRegion: 'us-east-1', registryId: '123456789012' },
+        { awsRegion: 'eu-west-1', registryId: '210987654321', roleArn: 'arn:aws:iam::210987654321:role/ecr-reader' },
+      ],
+    });
+  });
+
+  it('refuses registries on a Pipecat Cloud set, next to a target-level awsRegion, and a registry without a region', () => {
+    let error: unknown;
+    try {
+      load('targets:\n  - secretSet: ecr-prod\n    registries: [{ awsRegion: us-east-1 }]\n  - kubernetesSecret: { name: p, namespaces: [a] }\n    awsRegion: us-east-1\n    registries: [{ registryId: "123456789012" }]\n');
+    } catch (caught) {
+      error = caught;
+    }
+    const problems = (error as ConfigError).problems;
+    expect(problems.find((p) => p.field === 'targets[0].registries')!.message).toContain('applies only to a cluster-wide kubernetesSecret target');
+    expect(problems.map((p) => p.field)).toEqual(expect.arrayContaining(['targets[1].awsRegion', 'targets[1].registries[0].awsRegion']));
+  });
 });

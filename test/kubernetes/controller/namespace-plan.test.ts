@@ -12,32 +12,32 @@ const secretWith = (n: number, namespace = 'team-a') => ({ ...slimSecret({ ...bu
 
 describe('planNamespace: what one namespace needs, from the cache alone', () => {
   it('a selected namespace without the Secret gets it, and matching ServiceAccounts get our entry after theirs', () => {
-    expect(planNamespace({ selection: team, namespace: ns('team-a'), secret: undefined, serviceAccounts: [account('default', ['a', 'b']), account('builder', [])], token: testToken(1) })).toEqual([
+    expect(planNamespace({ selection: team, namespace: ns('team-a'), secret: undefined, serviceAccounts: [account('default', ['a', 'b']), account('builder', [])], tokens: [testToken(1)] })).toEqual([
       { kind: 'create-secret' },
       { kind: 'patch-service-account', name: 'default', resourceVersion: '7', imagePullSecrets: ['a', 'b', 'ecr-pull'], adding: true },
     ]);
   });
 
   it('nothing to do when the Secret holds the token and the entry is there: idempotent', () => {
-    expect(planNamespace({ selection: team, namespace: ns('team-a'), secret: secretWith(1), serviceAccounts: [account('default', ['a', 'ecr-pull', 'b'])], token: testToken(1) })).toEqual([]);
+    expect(planNamespace({ selection: team, namespace: ns('team-a'), secret: secretWith(1), serviceAccounts: [account('default', ['a', 'ecr-pull', 'b'])], tokens: [testToken(1)] })).toEqual([]);
   });
 
   it('a Secret with another token is updated by a conditional merge patch when it holds only our registry', () => {
-    expect(planNamespace({ selection: team, namespace: ns('team-a'), secret: secretWith(1), serviceAccounts: [], token: testToken(2) })).toEqual([
+    expect(planNamespace({ selection: team, namespace: ns('team-a'), secret: secretWith(1), serviceAccounts: [], tokens: [testToken(2)] })).toEqual([
       { kind: 'update-secret', patch: true, resourceVersion: '3' },
     ]);
     const shared = { ...secretWith(1), entries: { ...secretWith(1).entries, 'index.docker.io': 'x' } };
-    expect(planNamespace({ selection: team, namespace: ns('team-a'), secret: shared, serviceAccounts: [], token: testToken(2) })).toEqual([
+    expect(planNamespace({ selection: team, namespace: ns('team-a'), secret: shared, serviceAccounts: [], tokens: [testToken(2)] })).toEqual([
       { kind: 'update-secret', patch: false, resourceVersion: '3' },
     ]);
   });
 
   it('without a valid token writes no Secret but still patches ServiceAccounts', () => {
-    expect(planNamespace({ selection: team, namespace: ns('team-a'), secret: undefined, serviceAccounts: [account('default', [])], token: undefined }).map((w) => w.kind)).toEqual(['patch-service-account']);
+    expect(planNamespace({ selection: team, namespace: ns('team-a'), secret: undefined, serviceAccounts: [account('default', [])], tokens: undefined }).map((w) => w.kind)).toEqual(['patch-service-account']);
   });
 
   it('a namespace that no longer matches loses the Secret and only our entry; with prune: false it keeps both', () => {
-    const leftovers = { namespace: ns('other'), secret: secretWith(1, 'other'), serviceAccounts: [account('default', ['a', 'ecr-pull', 'b'], 'other')], token: testToken(1) };
+    const leftovers = { namespace: ns('other'), secret: secretWith(1, 'other'), serviceAccounts: [account('default', ['a', 'ecr-pull', 'b'], 'other')], tokens: [testToken(1)] };
     expect(planNamespace({ selection: team, ...leftovers })).toEqual([
       { kind: 'delete-secret', resourceVersion: '3' },
       { kind: 'patch-service-account', name: 'default', resourceVersion: '7', imagePullSecrets: ['a', 'b'], adding: false },
@@ -46,8 +46,8 @@ describe('planNamespace: what one namespace needs, from the cache alone', () => 
   });
 
   it('leaves a terminating or unknown namespace alone', () => {
-    expect(planNamespace({ selection: team, namespace: { ...ns('team-a'), terminating: true }, secret: undefined, serviceAccounts: [], token: testToken(1) })).toEqual([]);
-    expect(planNamespace({ selection: team, namespace: undefined, secret: undefined, serviceAccounts: [], token: testToken(1) })).toEqual([]);
+    expect(planNamespace({ selection: team, namespace: { ...ns('team-a'), terminating: true }, secret: undefined, serviceAccounts: [], tokens: [testToken(1)] })).toEqual([]);
+    expect(planNamespace({ selection: team, namespace: undefined, secret: undefined, serviceAccounts: [], tokens: [testToken(1)] })).toEqual([]);
   });
 
   it('adds our entry once and removes every copy, keeping the order of the others', () => {
