@@ -227,6 +227,38 @@ describe('cluster-wide pull Secrets, watch-driven', () => {
     expect(registryEntry((await secretIn('m-a', 'ecr-pull-2'))!, '222222222222.dkr.ecr.eu-west-1.amazonaws.com').password).toBe(byRegistry.get('222222222222')!.password);
   }, 60_000);
 
+  systemTest('--dry-run lists per namespace what a run would create, update, patch and prune, and the RBAC it needs, writing nothing', async () => {
+    await namespace('d-new', { tier: 'd' });
+    await serviceAccount('d-new', 'default', ['theirs']);
+    await namespace('d-gone');
+    await serviceAccount('d-gone', 'default', ['ecr-pull']);
+    const target = clusterTarget({ name: 'ecr-pull', namespaces: ['d-*'], namespaceSelector: 'tier=d', serviceAccounts: ['default'] });
+    // A Secret this target made in a namespace that no longer matches.
+    const seeding = app([target]);
+    await kubectlOk(kube, ['label', 'namespace', 'd-gone', 'tier=d']);
+    expect(await seeding.instance.runOnce()).toMatchObject([{ ok: true }]);
+    await seeding.instance.stop();
+    await kubectlOk(kube, ['label', 'namespace', 'd-gone', 'tier-']);
+    await admin.send({ verb: 'delete', apiVersion: 'v1', plural: 'secrets', namespace: 'd-new', name: 'ecr-pull' });
+    const before = (await secretIn('d-gone'))!.metadata.resourceVersion;
+
+    const { instance } = app([target]);
+    const report = await instance.dryRun();
+    await instance.stop();
+    expect(report.problems).toEqual([]);
+    const [request] = report.requests;
+    expect(request!.body).toMatchObject({
+      namespaces: [
+        { namespace: 'd-gone', writes: ['prune Secret', 'remove from ServiceAccount default'] },
+        { namespace: 'd-new', writes: ['create Secret'] },
+      ],
+      rbac: { kind: 'ClusterRole', rules: expect.arrayContaining([{ apiGroups: [''], resources: ['namespaces'], verbs: ['list', 'watch'] }]) },
+    });
+    // Nothing written.
+    expect(await secretIn('d-new')).toBeUndefined();
+    expect((await secretIn('d-gone'))!.metadata.resourceVersion).toBe(before);
+  }, 60_000);
+
   systemTest('--once lists instead of watching: same selection, writes, patches and pruning', async () => {
     await namespace('o-a', { tier: 'x' });
     await serviceAccount('o-a', 'default');
