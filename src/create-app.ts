@@ -89,7 +89,7 @@ function createClients(config: Config, options: AppOptions, metrics: Metrics, cl
         userAgent: `ecr-token-refresher/${options.version}`,
         clock,
         observeRequest: requestTimer(metrics, 'kubernetes'),
-        limiter: createRateLimiter({ qps: DEFAULT_QPS, burst: DEFAULT_BURST, clock, timers }),
+        limiter: createRateLimiter({ qps: config.kubernetes.qps ?? DEFAULT_QPS, burst: config.kubernetes.burst ?? DEFAULT_BURST, clock, timers }),
       })
     : undefined;
   const cluster =

@@ -80,4 +80,7 @@ export interface KubernetesConnectionConfig {
   /** From KUBECONFIG; unset means in-cluster (service account files + KUBERNETES_SERVICE_HOST/_PORT). */
   kubeconfig?: string;
   serviceAccountDir: string;
+  /** Client-side rate limit of Kubernetes API requests (KUBERNETES_QPS, KUBERNETES_BURST). */
+  qps?: number;
+  burst?: number;
 }
