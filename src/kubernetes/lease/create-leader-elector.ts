@@ -19,9 +19,7 @@ import type { WriteFence } from '../../sink/sink.js';
 import type { KubeClient } from '../api/create-kube-client.js';
 import { createLeaseAccess } from './create-lease-access.js';
 import { createLeaseAttempter } from './create-lease-attempter.js';
-import { nextLookInMs } from './next-look-in-ms.js';
-import { renewTimeToleranceMs } from './renew-time-tolerance.js';
-import { afterAttempt, afterDeadline, type LeaderChange, type LeaderState } from './next-leader-state.js';
+import { nextLookInMs, renewTimeToleranceMs, afterAttempt, afterDeadline, type LeaderChange, type LeaderState } from './lease-rules.js';
 
 export interface LeaderElectionSettings {
   namespace: string;

@@ -3,7 +3,7 @@
 // renew deadline.
 import type { Logger } from 'pino';
 import type { KubeClient } from '../api/create-kube-client.js';
-import { releasedSpec, type LeaseObject, type LeaseSpec } from './decide-lease.js';
+import { releasedSpec, type LeaseObject, type LeaseSpec } from './lease-rules.js';
 import { isKubernetesError } from '../api/kubernetes-error.js';
 
 export interface LeaseAccess {

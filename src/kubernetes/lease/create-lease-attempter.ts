@@ -5,9 +5,8 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../schedule/clock.js';
 import type { LeaseAccess } from './create-lease-access.js';
-import { decideLease, recordKey, type LeaseObservation } from './decide-lease.js';
+import { decideLease, recordKey, type LeaseObservation, type LeaseAttempt } from './lease-rules.js';
 import { isKubernetesError } from '../api/kubernetes-error.js';
-import type { LeaseAttempt } from './next-leader-state.js';
 
 export interface LeaseAttempter {
   /** `leading` is asked when a try fails, since the renew deadline may have passed while it ran. */

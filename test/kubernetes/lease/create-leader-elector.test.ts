@@ -2,7 +2,7 @@
 // standby looks, and when it takes over. The API-server tests cover the wire.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLeaderElector, type LeaderElector } from '../../../src/kubernetes/lease/create-leader-elector.js';
-import { formatMicroTime, type LeaseObject } from '../../../src/kubernetes/lease/decide-lease.js';
+import { formatMicroTime, type LeaseObject } from '../../../src/kubernetes/lease/lease-rules.js';
 import { captureLog } from '../../support/capture-log.js';
 import { createFakeTime, type FakeTime } from '../../support/fake-time.js';
 import { createLeaseStore } from '../support/create-lease-store.js';

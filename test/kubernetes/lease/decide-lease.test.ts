@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideLease, formatMicroTime, recordKey, releasedSpec, type LeaseObject, type LeaseObservation, type LeaseSpec } from '../../../src/kubernetes/lease/decide-lease.js';
+import { decideLease, formatMicroTime, recordKey, releasedSpec, type LeaseObject, type LeaseObservation, type LeaseSpec } from '../../../src/kubernetes/lease/lease-rules.js';
 
 const T0 = Date.UTC(2026, 11, 1, 12, 0, 0);
 const lease = (spec: LeaseSpec): LeaseObject => ({ metadata: { name: 'l', namespace: 'ns', resourceVersion: '7' }, spec });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterAttempt, afterDeadline } from '../../../src/kubernetes/lease/next-leader-state.js';
+import { afterAttempt, afterDeadline } from '../../../src/kubernetes/lease/lease-rules.js';
 
 const RENEW_DEADLINE = 10_000;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renewTimeToleranceMs } from '../../../src/kubernetes/lease/renew-time-tolerance.js';
+import { renewTimeToleranceMs } from '../../../src/kubernetes/lease/lease-rules.js';
 
 describe('renewTimeToleranceMs', () => {
   it('allows a retry period and a second of sighting lag where the settings leave room', () => {

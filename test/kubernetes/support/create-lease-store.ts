@@ -3,7 +3,7 @@
 // over an existing one or an update carrying a stale resourceVersion) and
 // records every write with the simulated moment it was made.
 import type { KubeClient, KubeRequest } from '../../../src/kubernetes/api/create-kube-client.js';
-import type { LeaseObject } from '../../../src/kubernetes/lease/decide-lease.js';
+import type { LeaseObject } from '../../../src/kubernetes/lease/lease-rules.js';
 import { KubernetesError } from '../../../src/kubernetes/api/kubernetes-error.js';
 import type { Clock } from '../../../src/schedule/clock.js';
 
