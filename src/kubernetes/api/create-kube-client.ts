@@ -4,10 +4,8 @@
 // resource and namespace; no credential or object body ever appears in one.
 import { Agent, request, type Dispatcher } from 'undici';
 import { readCappedBody } from '../../read-capped-body.js';
-import { classifyKubeStatus } from './classify-kube-status.js';
-import { kubeNetworkError } from './kube-network-error.js';
 import type { RateLimiter } from './rate-limiter.js';
-import { KubernetesError, describeCall, type KubeCallSite, type KubeVerb } from './kubernetes-error.js';
+import { KubernetesError, classifyKubeStatus, describeCall, kubeNetworkError, type KubeCallSite, type KubeVerb } from './kubernetes-error.js';
 import type { KubeConnection } from './kube-connection.js';
 import type { RequestTimer } from '../../metrics/create-target-observer.js';
 import { systemClock, type Clock } from '../../schedule/clock.js';

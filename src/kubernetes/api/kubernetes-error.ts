@@ -1,8 +1,13 @@
 // The one error the Kubernetes client and the pull-Secret writer throw: a
 // classified error (reason, retryable, status) that also names where the call
 // went (scheme://host:port), the verb, the resource and the namespace, because
-// "forbidden" or "connection refused" is useless without them.
+// "forbidden" or "connection refused" is useless without them. Also what
+// each answer means (classifyKubeStatus) and what a request that never got an
+// answer becomes (kubeNetworkError): every Kubernetes error is made here.
 import { ClassifiedError, type FailureFacts } from '../../errors/classified-error.js';
+import { networkFailureReason } from '../../errors/network-failure-reason.js';
+import type { FailureReason } from '../../errors/refresh-error.js';
+import { redactSecretLike } from '../../log/redact-secrets.js';
 
 export type KubernetesErrorCode =
   | 'ERR_KUBE_UNAUTHORIZED'
@@ -64,4 +69,118 @@ export function isKubernetesError(value: unknown, code?: KubernetesErrorCode): v
 export function describeCall(site: KubeCallSite): string {
   const object = !site.namespace ? (site.name ?? 'in every namespace') : site.name ? `${site.namespace}/${site.name}` : `in namespace ${site.namespace}`;
   return `Kubernetes ${site.verb} ${site.resource} "${object}" at ${site.endpoint}`;
+}
+
+// --- what an answer means ---
+// Decides what a non-2xx answer from the Kubernetes API means: 409, 429 and
+// 5xx can pass with a retry; 401, 403, 404 and 422 need a person, so each says
+// what to change.
+
+export function classifyKubeStatus(options: {
+  status: number;
+  body: string;
+  retryAfterMs?: number;
+  site: KubeCallSite;
+}): KubernetesError {
+  const { status, site } = options;
+  const [code, reason, retryable, hint] = meaning(status, site);
+  const said = serverMessage(options.body);
+  return new KubernetesError(`${describeCall(site)} answered HTTP ${status}${said ? `: ${said}` : ''}${hint ? ` (${hint})` : ''}`, {
+    ...site,
+    code,
+    reason,
+    retryable,
+    status,
+    retryAfterMs: options.retryAfterMs,
+    ...(hint && { fix: hint }),
+  });
+}
+
+/** The Role rule that grants one verb on one resource, written as it goes into a Role. */
+export function rbacRule(site: Pick<KubeCallSite, 'verb' | 'resource' | 'namespace'>): string {
+  const dot = site.resource.indexOf('.');
+  const [plural, group] = dot === -1 ? [site.resource, ''] : [site.resource.slice(0, dot), site.resource.slice(dot + 1)];
+  const where = site.namespace ? `a Role in namespace "${site.namespace}"` : 'a ClusterRole';
+  return `add to ${where} bound to this identity the rule {apiGroups: ["${group}"], resources: ["${plural}"], verbs: ["${site.verb}"]}`;
+}
+
+function meaning(status: number, site: KubeCallSite): [KubernetesErrorCode, FailureReason, boolean, string] {
+  if (status === 401) {
+    return ['ERR_KUBE_UNAUTHORIZED', 'unauthorized', false, 'the API server did not accept the credentials: check the token or client certificate in KUBECONFIG, or the service account token of the pod'];
+  }
+  if (status === 403) return ['ERR_KUBE_FORBIDDEN', 'access_denied', false, rbacRule(site)];
+  if (status === 404) {
+    const what = site.verb === 'create' ? `check that namespace "${site.namespace}" exists` : 'check the name and namespace';
+    return ['ERR_KUBE_NOT_FOUND', 'not_found', false, what];
+  }
+  if (status === 409) return ['ERR_KUBE_CONFLICT', 'conflict', true, ''];
+  // A watch or list from a resourceVersion etcd has compacted away: list again.
+  if (status === 410) return ['ERR_KUBE_GONE', 'conflict', true, ''];
+  if (status === 422) return ['ERR_KUBE_INVALID', 'bad_request', false, 'the API server refused the object as invalid'];
+  if (status === 429) return ['ERR_KUBE_RATE_LIMITED', 'rate_limited', true, ''];
+  if (status >= 500) return ['ERR_KUBE_SERVER', 'server_error', true, ''];
+  return ['ERR_KUBE_BAD_REQUEST', 'bad_request', false, ''];
+}
+
+/** The `message` of a Kubernetes Status object, or a short excerpt of whatever came back. */
+function serverMessage(body: string): string | undefined {
+  let text = body;
+  try {
+    const parsed = JSON.parse(body) as { message?: unknown };
+    if (typeof parsed.message === 'string') text = parsed.message;
+  } catch {
+    // not JSON: a proxy or load balancer answered; an excerpt is all there is
+  }
+  const flat = redactSecretLike(text).replace(/\s+/g, ' ').trim();
+  return flat ? flat.slice(0, 300) : undefined;
+}
+
+// --- a request that never got an answer ---
+// What a request that never got an HTTP answer becomes: a TLS refusal is
+// configuration and permanent, anything else on the way is retryable.
+
+// Certificate problems are configuration, not weather: retrying cannot fix them.
+const TLS_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+export function kubeNetworkError(error: unknown, site: KubeCallSite): KubernetesError {
+  const codes = codesOf(error);
+  const tls = codes.find((c) => TLS_CODES.has(c));
+  if (tls) {
+    const fix = 'check the certificate authority (certificate-authority in KUBECONFIG, or ca.crt of the service account)';
+    return new KubernetesError(`${describeCall(site)} failed: the server's TLS certificate was not accepted (${tls}); ${fix}`, {
+      ...site,
+      code: 'ERR_KUBE_TLS',
+      reason: 'connection_error',
+      retryable: false,
+      fix,
+      cause: error,
+    });
+  }
+  const reason = networkFailureReason(error) ?? 'connection_error';
+  return new KubernetesError(`${describeCall(site)} failed: ${reason.replace('_', ' ')}${codes[0] ? ` (${codes[0]})` : ''}`, {
+    ...site,
+    code: 'ERR_KUBE_NETWORK',
+    reason,
+    retryable: true,
+    fix: `check that ${site.endpoint} is the API server and is reachable from here (the server of KUBECONFIG, or KUBERNETES_SERVICE_HOST/_PORT)`,
+    cause: error,
+  });
+}
+
+/** Error codes along the cause chain, outermost first (undici wraps socket errors). */
+function codesOf(error: unknown): string[] {
+  const codes: string[] = [];
+  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') codes.push(code);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return codes;
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyKubeStatus } from '../../../src/kubernetes/api/classify-kube-status.js';
-import type { KubeCallSite } from '../../../src/kubernetes/api/kubernetes-error.js';
+import { classifyKubeStatus, type KubeCallSite } from '../../../src/kubernetes/api/kubernetes-error.js';
 
 const site: KubeCallSite = { endpoint: 'https://10.0.0.1:443', verb: 'update', resource: 'secrets', namespace: 'agents', name: 'ecr-pull' };
 const status = (code: number, message: string) => JSON.stringify({ kind: 'Status', status: 'Failure', message, code });
