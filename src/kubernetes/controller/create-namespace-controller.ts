@@ -16,18 +16,9 @@ import { leadershipLapsedError } from '../../sink/fence-sinks.js';
 import type { WriteFence } from '../../sink/sink.js';
 import type { KubeWatchClient } from '../api/create-kube-client.js';
 import { isKubernetesError, type KubernetesError } from '../api/kubernetes-error.js';
-import {
-  buildMultiRegistryDockerConfigJson,
-  DOCKER_CONFIG_JSON_KEY,
-  EXPIRES_AT_ANNOTATION,
-  formatExpiry,
-  MANAGED_BY_LABEL,
-  MANAGER_NAME,
-  buildPullSecret,
-  type SecretObject,
-} from '../pull-secret/build-pull-secret.js';
-import { writePullSecret } from '../pull-secret/write-pull-secret.js';
+import { MANAGED_BY_LABEL, MANAGER_NAME, type SecretObject } from '../pull-secret/build-pull-secret.js';
 import type { EventRecorder } from './namespace-events.js';
+import { createNamespaceWriter, describeWrite, eventReason, TARGET_LABEL } from './namespace-writes.js';
 import {
   planNamespace,
   secretInSync,
@@ -43,13 +34,7 @@ import { createReflector, type KubeObject, type Reflector } from './reflector.js
 import { describeSelection, fixedNamespaces, selectsNamespace, type NamespaceSelection } from './selection.js';
 
 const RETRY = { initialDelayMs: 1000, maxDelayMs: 5 * 60_000 };
-/**
- * Which target made a Secret: a digest of the target's selection. Only Secrets
- * with this target's value are watched as its own and pruned, so another
- * target (or a single-namespace one) with the same Secret name is never touched.
- */
-export const TARGET_LABEL = 'ecr-token-refresher.pipecat.ai/target';
-
+/** This target's value of TARGET_LABEL: a digest of its selection. */
 export function targetLabelValue(selection: NamespaceSelection): string {
   return createHash('sha256').update(describeSelection(selection)).digest('hex').slice(0, 20);
 }
@@ -93,6 +78,7 @@ export function createNamespaceController(deps: {
   // Plain names, no label selector: the namespaces are known without listing them (a Role in each suffices).
   const fixed = fixedNamespaces(selection);
   const owner = targetLabelValue(selection);
+  const writer = createNamespaceWriter({ client, name: selection.name, owner, fence: () => fence, onSecret: deps.onSecret });
   const fixedStates = new Map((fixed ?? []).map((name) => [name, { name, labels: {}, terminating: false } as NamespaceState]));
 
   let tokens: EcrToken[] | undefined;
@@ -145,7 +131,10 @@ export function createNamespaceController(deps: {
                 ...common,
                 source: { apiVersion: 'v1', plural: 'serviceaccounts', namespace },
                 slim: slimServiceAccount,
-                onChange,
+                onChange: (key, now, before) => {
+                  indexAccount(now, before);
+                  onChange(key);
+                },
                 onRestart: onRestart('serviceaccounts'),
               }),
             ),
@@ -166,10 +155,23 @@ export function createNamespaceController(deps: {
     return undefined;
   }
 
+  /** The cached ServiceAccounts by namespace, so a namespace's plan does not scan the cluster's. */
+  let accountsByNamespace = new Map<string, Map<string, ServiceAccountState>>();
+
+  function indexAccount(now: ServiceAccountState | undefined, before: ServiceAccountState | undefined) {
+    const account = now ?? before!;
+    let inNamespace = accountsByNamespace.get(account.namespace);
+    if (now) {
+      if (!inNamespace) accountsByNamespace.set(account.namespace, (inNamespace = new Map()));
+      inNamespace.set(now.name, now);
+    } else if (inNamespace) {
+      inNamespace.delete(account.name);
+      if (inNamespace.size === 0) accountsByNamespace.delete(account.namespace);
+    }
+  }
+
   function accountsIn(namespace: string): ServiceAccountState[] {
-    const found: ServiceAccountState[] = [];
-    for (const cache of caches?.serviceAccounts ?? []) for (const account of cache.values()) if (account.namespace === namespace) found.push(account);
-    return found;
+    return [...(accountsByNamespace.get(namespace)?.values() ?? [])];
   }
 
   /** Every namespace the target may have to act in: those it selects, and those holding something of ours. */
@@ -177,7 +179,9 @@ export function createNamespaceController(deps: {
     const names = new Set<string>(fixed ?? []);
     if (caches?.namespaces) for (const ns of caches.namespaces.values()) names.add(ns.name);
     for (const cache of caches?.secrets ?? []) for (const s of cache.values()) if (s.name === selection.name) names.add(s.namespace);
-    for (const cache of caches?.serviceAccounts ?? []) for (const a of cache.values()) if (a.imagePullSecrets.includes(selection.name)) names.add(a.namespace);
+    for (const [namespace, accounts] of accountsByNamespace) {
+      for (const account of accounts.values()) if (account.imagePullSecrets.includes(selection.name)) names.add(namespace);
+    }
     return [...names];
   }
 
@@ -215,10 +219,10 @@ export function createNamespaceController(deps: {
     const current = validTokens();
     for (const write of planFor(namespace, current)) {
       if (fence && !fence.holds()) throw leadershipLapsedError();
-      await perform(namespace, write, current);
+      await writer.perform(namespace, write, current);
       const drift = cause === 'watch' && written.has(namespace) && (write.kind === 'create-secret' || write.kind === 'update-secret');
       deps.observer?.wrote(write.kind, drift);
-      logger.info({ namespace, write: write.kind, ...(write.kind === 'patch-service-account' && { serviceAccount: write.name }), cause, ...(drift && { drift }) }, describe(write));
+      logger.info({ namespace, write: write.kind, ...(write.kind === 'patch-service-account' && { serviceAccount: write.name }), cause, ...(drift && { drift }) }, describeWrite(write));
     }
     if (current && selectsHere(namespace)) written.add(namespace);
   }
@@ -226,62 +230,6 @@ export function createNamespaceController(deps: {
   function selectsHere(namespace: string): boolean {
     const state = namespaceState(namespace);
     return state !== undefined && selectsNamespace(selection, state);
-  }
-
-  /** Each token's entry merged into a Secret we did not make (or do not watch): read, then merge or refuse, as for a single Secret. */
-  async function mergeInto(target: { namespace: string; name: string }, current: readonly EcrToken[]) {
-    for (const token of current) await writePullSecret({ client, target, token, fence, onSecret: deps.onSecret });
-  }
-
-  async function perform(namespace: string, write: NamespaceWrite, current: readonly EcrToken[] | undefined): Promise<void> {
-    const signal = fence?.signal;
-    const target = { namespace, name: selection.name };
-    const encoded = () => {
-      const value = Buffer.from(buildMultiRegistryDockerConfigJson(current!), 'utf8').toString('base64');
-      deps.onSecret?.(value);
-      return value;
-    };
-    const expiresAt = () => formatExpiry(Math.min(...current!.map((token) => token.expiresAt)));
-    switch (write.kind) {
-      case 'create-secret': {
-        const built = buildPullSecret(target, current![0]!);
-        const body = {
-          ...built,
-          metadata: { ...built.metadata, labels: { ...built.metadata.labels, [TARGET_LABEL]: owner }, annotations: { [EXPIRES_AT_ANNOTATION]: expiresAt() } },
-          data: { [DOCKER_CONFIG_JSON_KEY]: encoded() },
-        };
-        try {
-          await client.send({ verb: 'create', apiVersion: 'v1', plural: 'secrets', namespace, body, signal });
-        } catch (error) {
-          if (!isKubernetesError(error, 'ERR_KUBE_CONFLICT')) throw error;
-          await mergeInto(target, current!);
-        }
-        return;
-      }
-      case 'update-secret': {
-        if (!write.patch) {
-          await mergeInto(target, current!);
-          return;
-        }
-        const body = {
-          metadata: { resourceVersion: write.resourceVersion, annotations: { [EXPIRES_AT_ANNOTATION]: expiresAt() } },
-          data: { [DOCKER_CONFIG_JSON_KEY]: encoded() },
-        };
-        await client.send({ verb: 'patch', apiVersion: 'v1', plural: 'secrets', namespace, name: selection.name, body, signal });
-        return;
-      }
-      case 'delete-secret': {
-        const body = { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { resourceVersion: write.resourceVersion } };
-        await ignoreNotFound(client.send({ verb: 'delete', apiVersion: 'v1', plural: 'secrets', namespace, name: selection.name, body, signal }));
-        return;
-      }
-      case 'patch-service-account': {
-        // The resourceVersion makes this a conditional write: a concurrent change answers 409 and is looked at again, never overwritten.
-        const body = { metadata: { resourceVersion: write.resourceVersion }, imagePullSecrets: write.imagePullSecrets.map((name) => ({ name })) };
-        await ignoreNotFound(client.send({ verb: 'patch', apiVersion: 'v1', plural: 'serviceaccounts', namespace, name: write.name, body, signal }));
-        return;
-      }
-    }
   }
 
   function failed(namespace: string, error: unknown) {
@@ -312,7 +260,7 @@ export function createNamespaceController(deps: {
     const reason = eventReason(error);
     deps.observer?.failed(reason);
     logger.warn({ err: error, namespace, reason }, 'pull Secret not brought up to date in this namespace');
-    events.record({ namespace, reason, message: messageOf(error), object: { kind: 'Secret', name: selection.name } });
+    events.record({ namespace, reason, message: error instanceof Error ? error.message : String(error), object: { kind: 'Secret', name: selection.name } });
   }
 
   return {
@@ -324,6 +272,7 @@ export function createNamespaceController(deps: {
       fence = termFence;
       watching = true;
       written = new Set();
+      accountsByNamespace = new Map();
       caches = buildCaches();
       for (const reflector of all(caches)) reflector.start();
     },
@@ -344,6 +293,7 @@ export function createNamespaceController(deps: {
         await Promise.all(all(caches).map((r) => r.synced()));
         return;
       }
+      accountsByNamespace = new Map();
       caches = buildCaches();
       await Promise.all(all(caches).map((r) => r.listOnce(signal)));
     },
@@ -401,39 +351,3 @@ export function createNamespaceController(deps: {
 }
 
 export type NamespaceController = ReturnType<typeof createNamespaceController>;
-
-function describe(write: NamespaceWrite): string {
-  switch (write.kind) {
-    case 'create-secret':
-      return 'pull Secret created';
-    case 'update-secret':
-      return 'pull Secret updated';
-    case 'delete-secret':
-      return 'pull Secret removed from a namespace that no longer matches';
-    case 'patch-service-account':
-      return write.adding ? 'pull Secret added to a ServiceAccount' : 'pull Secret removed from a ServiceAccount';
-  }
-}
-
-/** The Event reason a person reads in `kubectl get events`. */
-export function eventReason(error: unknown): string {
-  const code = (error as { code?: string }).code;
-  const message = (error as { message?: string }).message ?? '';
-  if (code === 'ERR_KUBE_WRONG_SECRET_TYPE' || code === 'ERR_KUBE_FOREIGN_MANAGER' || code === 'ERR_KUBE_UNMERGEABLE_SECRET') return 'PullSecretRefused';
-  if (/exceeded quota/i.test(message)) return 'PullSecretQuotaExceeded';
-  if (/admission webhook/i.test(message)) return 'PullSecretDeniedByWebhook';
-  if (code === 'ERR_KUBE_FORBIDDEN') return 'PullSecretForbidden';
-  return 'PullSecretWriteFailed';
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-async function ignoreNotFound(request: Promise<unknown>): Promise<void> {
-  try {
-    await request;
-  } catch (error) {
-    if (!isKubernetesError(error, 'ERR_KUBE_NOT_FOUND')) throw error;
-  }
-}

@@ -12,7 +12,7 @@ import type { TrackedProcess } from '../../support/create-process-tracker.js';
 import { startKubeApiServer, type KubeApiServer } from '../../support/kube/start-kube-api-server.js';
 import { systemTest } from '../../support/system-test.js';
 import { waitFor } from '../../support/wait-for.js';
-import { createNamespace, getJson, kubectlOk } from '../support/grant.js';
+import { createNamespace, kubectlOk } from '../support/grant.js';
 import { registryEntry } from '../support/test-token.js';
 
 const LEASE_ENV = { LEADER_ELECTION_LEASE_DURATION: '4s', LEADER_ELECTION_RENEW_DEADLINE: '2s', LEADER_ELECTION_RETRY_PERIOD: '500ms' };
