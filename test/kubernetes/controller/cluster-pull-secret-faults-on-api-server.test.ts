@@ -56,7 +56,7 @@ function controllerWith(client: KubeWatchClient, raw: Record<string, unknown>) {
   return createNamespaceController({ client, selection: selectionOf(raw), clock: systemClock, timers: systemTimers, logger, events });
 }
 
-describe('cluster-wide pull Secrets under faults', () => {
+describe('cluster-wide pull Secrets: what a cycle sends, and faults', () => {
   it('watches again after every connection is cut, and serves what changed meanwhile', async () => {
     await namespace('cut-a');
     const relay = await startCuttingRelay(new URL(kube.url));
@@ -89,6 +89,35 @@ describe('cluster-wide pull Secrets under faults', () => {
       await controller.stop();
       await client.close();
       await relay.close();
+    }
+  }, 60_000);
+
+  it('a scheduled refresh writes every managed Secret once and reads nothing beyond the watches', async () => {
+    for (const name of ['cycle-a', 'cycle-b', 'cycle-c']) await namespace(name);
+    const calls: string[] = [];
+    const recording: KubeWatchClient = {
+      endpoint: admin.endpoint,
+      close: async () => {},
+      watch: (call, onEvent) => admin.watch(call, onEvent),
+      send<T>(call: KubeRequest): Promise<T> {
+        calls.push(`${call.verb} ${call.plural}`);
+        return admin.send<T>(call);
+      },
+    };
+    const controller = controllerWith(recording, { namespaces: ['cycle-*'] });
+    try {
+      controller.start();
+      await controller.sync();
+      expect(await controller.publish([testToken(7)])).toEqual([]);
+      await waitFor(() => controller.outOfSync([testToken(7)]).length === 0 || undefined, { what: 'the first writes seen by the watch', timeoutMs: 10_000 });
+      calls.length = 0;
+      expect(await controller.publish([testToken(8)])).toEqual([]);
+      expect(calls).toEqual(['patch secrets', 'patch secrets', 'patch secrets']);
+      await waitFor(() => controller.outOfSync([testToken(8)]).length === 0 || undefined, { what: 'the new token seen by the watch', timeoutMs: 10_000 });
+      expect(calls).toHaveLength(3);
+      expect(registryEntry((await secretIn('cycle-b'))!).password).toBe(testToken(8).password);
+    } finally {
+      await controller.stop();
     }
   }, 60_000);
 
