@@ -4,6 +4,7 @@
 # root filesystem (it writes nothing outside /tmp).
 #
 #   docker buildx build --platform linux/amd64,linux/arm64 -t ecr-token-refresher .
+#   scripts/release <version> --registry <host>   (podman, both platforms, signed; docs/installing.md)
 #
 # Where no registry can be pulled from, build from local bases laid out the same way (node at
 # /nodejs/bin/node in the runtime base; node and npm on PATH in the build base):
@@ -11,7 +12,8 @@
 #     --build-arg BUILD_IMAGE=localhost/... --build-arg RUNTIME_IMAGE=localhost/... .
 
 # Node 26, the newest LTS that distroless publishes (on Debian 13 only); docs/container.md says why.
-ARG BUILD_IMAGE=node:26-trixie-slim
+# Fully qualified, so podman (which refuses to guess a short name's registry) builds it as docker does.
+ARG BUILD_IMAGE=docker.io/library/node:26-trixie-slim
 ARG RUNTIME_IMAGE=gcr.io/distroless/nodejs26-debian13:nonroot
 
 # --- bundle -----------------------------------------------------------------------------------
@@ -23,6 +25,9 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY scripts/bundle.mjs scripts/undici-request-only.mjs ./scripts/
+# esbuild reads tsconfig.json (strict mode, emitted as "use strict"): without it the image's bundle
+# would differ from the npm package's and from the one its SBOM describes.
+COPY tsconfig.json ./
 COPY src ./src
 RUN npm run build \
  && mkdir compile-cache
@@ -31,7 +36,10 @@ RUN npm run build \
 # Node keys its compile cache by node version and user id, so it is written by the runtime
 # base's own node as the runtime user (a cross-platform build emulates this one step), then
 # copied into the final stage owned by root: the process reads it and cannot change it.
-FROM ${RUNTIME_IMAGE} AS compile-cache
+# --platform=$TARGETPLATFORM is the default, but podman 4 (buildah 1.28) carries the bundle
+# stage's --platform over to the stages after it, so a cross-platform build says it outright.
+# hadolint ignore=DL3065
+FROM --platform=$TARGETPLATFORM ${RUNTIME_IMAGE} AS compile-cache
 WORKDIR /app
 COPY package.json ./
 COPY --from=build /app/dist/cli.js ./dist/cli.js
@@ -43,7 +51,8 @@ ENV NODE_COMPILE_CACHE=/app/compile-cache
 RUN ["/nodejs/bin/node", "--max-semi-space-size=1", "dist/cli.js", "--version"]
 
 # --- runtime ----------------------------------------------------------------------------------
-FROM ${RUNTIME_IMAGE}
+# hadolint ignore=DL3065
+FROM --platform=$TARGETPLATFORM ${RUNTIME_IMAGE}
 ARG VERSION=0.1.0
 ARG REVISION=unknown
 LABEL org.opencontainers.image.title="ecr-token-refresher" \

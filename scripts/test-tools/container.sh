@@ -7,6 +7,10 @@
 #                                                     and /tmp; no shell, no package manager, no npm
 #                                                     (RUNTIME_IMAGE, laid out like
 #                                                     gcr.io/distroless/nodejs24-debian12: /nodejs/bin/node)
+# With CONTAINER_ARCH=arm64 (or amd64) on a machine of the other architecture it makes the runtime
+# base of that architecture instead, tagged <node>-<arch> (multiarch.sh does, after registering
+# qemu, which running that architecture's ldd needs). The build base is only ever needed for the
+# machine's own architecture (the Dockerfile bundles on the build platform).
 # Node comes from the npm registry's node-linux-<arch> package (the official binary). Also writes
 # $TOOLS/containers/containers.conf (host networking, runc), which every podman call here and in
 # the tests uses through CONTAINERS_CONF.
@@ -22,9 +26,18 @@ SUITE=bookworm
 MIRROR=http://deb.debian.org/debian
 DEBIAN_PACKAGES=(podman buildah runc debootstrap uidmap)
 DIR=$TOOLS/containers
-LOG=$TOOLS/logs/container.log
+case "$(uname -m)" in
+  x86_64) host_arch=amd64 ;;
+  aarch64 | arm64) host_arch=arm64 ;;
+  *) host_arch=unsupported ;;
+esac
+ARCH=${CONTAINER_ARCH:-$host_arch}
+# The machine's own architecture keeps the plain tags; another one gets a suffix.
+suffix=''
+[ "$ARCH" = "$host_arch" ] || suffix=-$ARCH
 BUILD_IMAGE=localhost/ecr-token-refresher/node-build:$NODE_VERSION
-RUNTIME_IMAGE=localhost/ecr-token-refresher/node-distroless:$NODE_VERSION
+RUNTIME_IMAGE=localhost/ecr-token-refresher/node-distroless:$NODE_VERSION$suffix
+LOG=$TOOLS/logs/container$suffix.log
 mkdir -p "$DIR" "$BIN" "$(dirname "$LOG")"
 : >"$LOG"
 
@@ -37,10 +50,12 @@ fail() {
 quiet() { "$@" >>"$LOG" 2>&1; }
 now() { date +%s; }
 
-case "$(uname -m)" in
-  x86_64) node_arch=x64 ;;
-  aarch64 | arm64) node_arch=arm64 ;;
-  *) fail "unsupported architecture $(uname -m)" ;;
+# podman matches a base to --platform linux/arm64 by its variant too (v8), as registries list it.
+variant=()
+case "$ARCH" in
+  amd64) node_arch=x64 ;;
+  arm64) node_arch=arm64 variant=(--variant v8) ;;
+  *) fail "unsupported architecture $ARCH" ;;
 esac
 
 # --- Debian packages --------------------------------------------------------------------------
@@ -69,15 +84,29 @@ export CONTAINERS_CONF=$DIR/containers.conf
 has_image() { podman image exists "$1" 2>/dev/null; }
 
 # --- Debian rootfs the base images are cut from ---------------------------------------------------
-rootfs=$DIR/rootfs-$SUITE
-if ! has_image "$BUILD_IMAGE" || ! has_image "$RUNTIME_IMAGE"; then
+rootfs=$DIR/rootfs-$SUITE$suffix
+# Only the machine's own architecture needs the build base.
+[ "$ARCH" = "$host_arch" ] || BUILD_IMAGE=''
+if { [ -n "$BUILD_IMAGE" ] && ! has_image "$BUILD_IMAGE"; } || ! has_image "$RUNTIME_IMAGE"; then
   if [ ! -f "$rootfs/.complete" ]; then
     start=$(now)
     rm -rf "$rootfs"
-    quiet debootstrap --variant=minbase --include=ca-certificates "$SUITE" "$rootfs" "$MIRROR" ||
-      fail "debootstrap $SUITE from $MIRROR failed"
+    if [ -z "$suffix" ]; then
+      quiet debootstrap --variant=minbase --include=ca-certificates "$SUITE" "$rootfs" "$MIRROR" ||
+        fail "debootstrap $SUITE from $MIRROR failed"
+    else
+      # Another architecture: the first stage only (download and unpack, no package scripts run
+      # under emulation), which holds the libraries node links and the loader; the CA bundle,
+      # which is the same on every architecture, comes from this machine's own rootfs.
+      [ -f "$DIR/rootfs-$SUITE/etc/ssl/certs/ca-certificates.crt" ] ||
+        fail "the $SUITE rootfs of this machine's architecture is missing: run container.sh without CONTAINER_ARCH first"
+      quiet debootstrap --foreign --arch="$ARCH" --variant=minbase "$SUITE" "$rootfs" "$MIRROR" ||
+        fail "debootstrap --foreign $SUITE ($ARCH) from $MIRROR failed"
+      mkdir -p "$rootfs/etc/ssl/certs"
+      cp -L "$DIR/rootfs-$SUITE/etc/ssl/certs/ca-certificates.crt" "$rootfs/etc/ssl/certs/"
+    fi
     touch "$rootfs/.complete"
-    echo "debian-rootfs $SUITE: installed in $(($(now) - start))s"
+    echo "debian-rootfs $SUITE$suffix: installed in $(($(now) - start))s"
   fi
 
   # Node and npm from the npm registry.
@@ -91,14 +120,16 @@ if ! has_image "$BUILD_IMAGE" || ! has_image "$RUNTIME_IMAGE"; then
     mv "$work/package" "$2"
     rm -rf "$work"
   }
-  fetch_package "node-linux-$node_arch@$NODE_VERSION" "$pkgs/node-$NODE_VERSION"
+  fetch_package "node-linux-$node_arch@$NODE_VERSION" "$pkgs/node-$NODE_VERSION$suffix"
   fetch_package "npm@$NPM_VERSION" "$pkgs/npm-$NPM_VERSION"
-  node_bin=$pkgs/node-$NODE_VERSION/bin/node
+  node_bin=$pkgs/node-$NODE_VERSION$suffix/bin/node
   [ -x "$node_bin" ] || fail "node-linux-$node_arch@$NODE_VERSION holds no bin/node"
 fi
 
 # --- build image: Debian + node + npm ---------------------------------------------------------------
-if has_image "$BUILD_IMAGE"; then
+if [ -z "$BUILD_IMAGE" ]; then
+  :
+elif has_image "$BUILD_IMAGE"; then
   echo "node-build-image $NODE_VERSION: already there"
 else
   start=$(now)
@@ -123,7 +154,7 @@ fi
 
 # --- runtime image: node, its libraries, CA certificates; nothing else ------------------------------
 if has_image "$RUNTIME_IMAGE"; then
-  echo "node-distroless-image $NODE_VERSION: already there"
+  echo "node-distroless-image $NODE_VERSION$suffix: already there"
 else
   start=$(now)
   root=$(mktemp -d)
@@ -150,8 +181,8 @@ else
   printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' >"$root/etc/passwd"
   printf 'root:x:0:\nnonroot:x:65532:\n' >"$root/etc/group"
   tar -C "$root" --numeric-owner --owner=0 --group=0 -c . |
-    quiet podman import --change 'ENTRYPOINT ["/nodejs/bin/node"]' --change 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt' - "$RUNTIME_IMAGE" ||
+    quiet podman import --arch "$ARCH" "${variant[@]}" --change 'ENTRYPOINT ["/nodejs/bin/node"]' --change 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt' - "$RUNTIME_IMAGE" ||
     { rm -rf "$root"; fail "podman import of $RUNTIME_IMAGE failed"; }
   rm -rf "$root"
-  echo "node-distroless-image $NODE_VERSION: installed in $(($(now) - start))s"
+  echo "node-distroless-image $NODE_VERSION$suffix: installed in $(($(now) - start))s"
 fi

@@ -51,7 +51,8 @@ describe('Dockerfile', () => {
     expect(all[0]!.filter((i) => i.keyword === 'ARG').map((i) => i.args.split('=')[0])).toEqual(expect.arrayContaining(['BUILD_IMAGE', 'RUNTIME_IMAGE']));
     const froms = all.slice(1).map((stage) => stage[0]!.args);
     expect(froms[0]).toMatch(/\$\{BUILD_IMAGE\} AS build$/);
-    expect(froms.at(-1)).toBe('${RUNTIME_IMAGE}');
+    // Each runtime stage names the target platform: podman 4 would otherwise keep the bundle stage's.
+    expect(froms.at(-1)).toBe('--platform=$TARGETPLATFORM ${RUNTIME_IMAGE}');
     for (const from of froms) expect(from).toMatch(/\$\{(BUILD|RUNTIME)_IMAGE\}/);
   });
 
@@ -101,7 +102,7 @@ describe('Dockerfile', () => {
 
   it('writes the compile cache as the runtime user with the runtime base\'s own node', () => {
     const cache = all.find((stage) => /\bAS compile-cache$/.test(stage[0]!.args))!;
-    expect(cache[0]!.args).toBe('${RUNTIME_IMAGE} AS compile-cache');
+    expect(cache[0]!.args).toBe('--platform=$TARGETPLATFORM ${RUNTIME_IMAGE} AS compile-cache');
     const user = cache.findIndex((i) => i.keyword === 'USER');
     const run = cache.findIndex((i) => i.keyword === 'RUN');
     expect(cache[user]!.args).toBe(find('USER')[0]!.args);
@@ -117,6 +118,6 @@ describe('Dockerfile', () => {
       .map((line) => line.trim())
       .filter((line) => line && !line.startsWith('#'));
     expect(ignore[0]).toBe('*');
-    expect(ignore.slice(1).sort()).toEqual(['!package-lock.json', '!package.json', '!scripts/bundle.mjs', '!scripts/undici-request-only.mjs', '!src/']);
+    expect(ignore.slice(1).sort()).toEqual(['!package-lock.json', '!package.json', '!scripts/bundle.mjs', '!scripts/undici-request-only.mjs', '!src/', '!tsconfig.json']);
   });
 });
