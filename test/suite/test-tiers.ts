@@ -23,6 +23,7 @@ export const UNIT_TESTS = [
   'test/docs/doc-links.test.ts',
   'test/docs/readme-manual.test.ts',
   'test/kubernetes/pull-secret/build-pull-secret.test.ts',
+  'test/kubernetes/api/honour-retry-after.test.ts',
   'test/kubernetes/api/kubernetes-error.test.ts',
   'test/kubernetes/api/rate-limiter.test.ts',
   'test/kubernetes/lease/create-leader-elector.test.ts',

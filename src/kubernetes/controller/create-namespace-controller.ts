@@ -15,6 +15,7 @@ import type { Clock, Timers } from '../../schedule/clock.js';
 import { leadershipLapsedError } from '../../sink/fence-sinks.js';
 import type { WriteFence } from '../../sink/sink.js';
 import type { KubeWatchClient } from '../api/create-kube-client.js';
+import { honourRetryAfter } from '../api/honour-retry-after.js';
 import { isKubernetesError, type KubernetesError } from '../api/kubernetes-error.js';
 import { MANAGED_BY_LABEL, MANAGER_NAME, type SecretObject } from '../pull-secret/build-pull-secret.js';
 import type { EventRecorder } from './namespace-events.js';
@@ -78,7 +79,7 @@ export function createNamespaceController(deps: {
   // Plain names, no label selector: the namespaces are known without listing them (a Role in each suffices).
   const fixed = fixedNamespaces(selection);
   const owner = targetLabelValue(selection);
-  const writer = createNamespaceWriter({ client, name: selection.name, owner, fence: () => fence, onSecret: deps.onSecret });
+  const writer = createNamespaceWriter({ client: honourRetryAfter(client, timers), name: selection.name, owner, fence: () => fence, onSecret: deps.onSecret });
   const fixedStates = new Map((fixed ?? []).map((name) => [name, { name, labels: {}, terminating: false } as NamespaceState]));
 
   let tokens: EcrToken[] | undefined;
@@ -242,7 +243,8 @@ export function createNamespaceController(deps: {
     const delay = conflict
       ? CONFLICT_RETRY_MS
       : backoffDelay(entry.attempts++, { ...RETRY, random: deps.random }, { retryAfterMs: (error as KubernetesError).retryAfterMs });
-    if (!conflict) report(namespace, error);
+    // A person must act on a permanent failure: tell them in the namespace. A passing one is retried quietly.
+    if (!conflict) report(namespace, error, (error as { retryable?: boolean }).retryable !== true);
     if (entry.timer) timers.clearTimeout(entry.timer);
     entry.timer = timers.setTimeout(() => {
       entry.timer = undefined;
@@ -256,11 +258,11 @@ export function createNamespaceController(deps: {
     retries.delete(namespace);
   }
 
-  function report(namespace: string, error: unknown) {
+  function report(namespace: string, error: unknown, withEvent = true) {
     const reason = eventReason(error);
     deps.observer?.failed(reason);
     logger.warn({ err: error, namespace, reason }, 'pull Secret not brought up to date in this namespace');
-    events.record({ namespace, reason, message: error instanceof Error ? error.message : String(error), object: { kind: 'Secret', name: selection.name } });
+    if (withEvent) events.record({ namespace, reason, message: error instanceof Error ? error.message : String(error), object: { kind: 'Secret', name: selection.name } });
   }
 
   return {
