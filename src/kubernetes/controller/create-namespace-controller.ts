@@ -220,12 +220,28 @@ export function createNamespaceController(deps: {
     const current = validTokens();
     for (const write of planFor(namespace, current)) {
       if (fence && !fence.holds()) throw leadershipLapsedError();
-      await writer.perform(namespace, write, current);
+      assume(namespace, write, await writer.perform(namespace, write, current));
       const drift = cause === 'watch' && written.has(namespace) && (write.kind === 'create-secret' || write.kind === 'update-secret');
       deps.observer?.wrote(write.kind, drift);
       logger.info({ namespace, write: write.kind, ...(write.kind === 'patch-service-account' && { serviceAccount: write.name }), cause, ...(drift && { drift }) }, describeWrite(write));
     }
     if (current && selectsHere(namespace)) written.add(namespace);
+  }
+
+  /** The cache that holds `namespace`'s objects of a kind: the cluster-wide one, or that namespace's. */
+  function cacheOf<S>(reflectors: Reflector<S>[], namespace: string): Reflector<S> | undefined {
+    return fixed ? reflectors[fixed.indexOf(namespace)] : reflectors[0];
+  }
+
+  function assume(namespace: string, write: NamespaceWrite, saved: KubeObject | 'gone' | undefined) {
+    if (!caches || saved === undefined) return;
+    if (write.kind === 'patch-service-account') {
+      if (saved !== 'gone') cacheOf(caches.serviceAccounts, namespace)?.assume(saved);
+      return;
+    }
+    const secrets = cacheOf(caches.secrets, namespace);
+    if (saved === 'gone') secrets?.forget(`${namespace}/${selection.name}`);
+    else secrets?.assume(saved);
   }
 
   function selectsHere(namespace: string): boolean {

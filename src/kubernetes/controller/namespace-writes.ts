@@ -12,6 +12,7 @@ import { isKubernetesError } from '../api/kubernetes-error.js';
 import { buildMultiRegistryDockerConfigJson, buildPullSecret, DOCKER_CONFIG_JSON_KEY, EXPIRES_AT_ANNOTATION, formatExpiry } from '../pull-secret/build-pull-secret.js';
 import { writePullSecret } from '../pull-secret/write-pull-secret.js';
 import type { NamespaceWrite } from './namespace-plan.js';
+import type { KubeObject } from './reflector.js';
 
 /**
  * Which target made a Secret: a digest of the target's selection. Only Secrets
@@ -37,7 +38,12 @@ export function createNamespaceWriter(deps: {
     for (const token of current) await writePullSecret({ client, target, token, fence: deps.fence(), onSecret: deps.onSecret });
   }
 
-  async function perform(namespace: string, write: NamespaceWrite, current: readonly EcrToken[] | undefined): Promise<void> {
+  /**
+   * Makes one write; returns the object the API server saved (for the cache to
+   * assume until its watch event arrives), `gone` after a delete, or nothing
+   * when it cannot say (a merge through read-and-update).
+   */
+  async function perform(namespace: string, write: NamespaceWrite, current: readonly EcrToken[] | undefined): Promise<KubeObject | 'gone' | undefined> {
     const fence = deps.fence();
     const signal = fence?.signal;
     const target = { namespace, name: deps.name };
@@ -56,35 +62,33 @@ export function createNamespaceWriter(deps: {
           data: { [DOCKER_CONFIG_JSON_KEY]: encoded() },
         };
         try {
-          await client.send({ verb: 'create', apiVersion: 'v1', plural: 'secrets', namespace, body, signal });
+          return await client.send<KubeObject>({ verb: 'create', apiVersion: 'v1', plural: 'secrets', namespace, body, signal });
         } catch (error) {
           if (!isKubernetesError(error, 'ERR_KUBE_CONFLICT')) throw error;
           await mergeInto(target, current!);
         }
-        return;
+        return undefined;
       }
       case 'update-secret': {
         if (!write.patch) {
           await mergeInto(target, current!);
-          return;
+          return undefined;
         }
         const body = {
           metadata: { resourceVersion: write.resourceVersion, annotations: { [EXPIRES_AT_ANNOTATION]: expiresAt() } },
           data: { [DOCKER_CONFIG_JSON_KEY]: encoded() },
         };
-        await client.send({ verb: 'patch', apiVersion: 'v1', plural: 'secrets', namespace, name: deps.name, body, signal });
-        return;
+        return await client.send<KubeObject>({ verb: 'patch', apiVersion: 'v1', plural: 'secrets', namespace, name: deps.name, body, signal });
       }
       case 'delete-secret': {
         const body = { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { resourceVersion: write.resourceVersion } };
         await ignoreNotFound(client.send({ verb: 'delete', apiVersion: 'v1', plural: 'secrets', namespace, name: deps.name, body, signal }));
-        return;
+        return 'gone';
       }
       case 'patch-service-account': {
         // The resourceVersion makes this a conditional write: a concurrent change answers 409 and is looked at again, never overwritten.
         const body = { metadata: { resourceVersion: write.resourceVersion }, imagePullSecrets: write.imagePullSecrets.map((name) => ({ name })) };
-        await ignoreNotFound(client.send({ verb: 'patch', apiVersion: 'v1', plural: 'serviceaccounts', namespace, name: write.name, body, signal }));
-        return;
+        return ignoreNotFound(client.send<KubeObject>({ verb: 'patch', apiVersion: 'v1', plural: 'serviceaccounts', namespace, name: write.name, body, signal }));
       }
     }
   }
@@ -118,11 +122,12 @@ export function eventReason(error: unknown): string {
   return 'PullSecretWriteFailed';
 }
 
-async function ignoreNotFound(request: Promise<unknown>): Promise<void> {
+async function ignoreNotFound<T>(request: Promise<T>): Promise<T | undefined> {
   try {
-    await request;
+    return await request;
   } catch (error) {
     if (!isKubernetesError(error, 'ERR_KUBE_NOT_FOUND')) throw error;
+    return undefined;
   }
 }
 

@@ -31,7 +31,7 @@ export interface ReflectorSource {
   labelSelector?: string;
 }
 
-export interface Reflector<S> {
+export interface Reflector<S, T extends KubeObject = KubeObject> {
   /** Starts the list-and-watch loop; it runs until `stop`. */
   start(): void;
   /** One list, no watch: the cache as of now (for --once and --dry-run). */
@@ -39,6 +39,13 @@ export interface Reflector<S> {
   /** Resolves once the first list is in the cache. */
   synced(): Promise<void>;
   get(key: string): S | undefined;
+  /**
+   * What a write of ours returned, taken into the cache before its watch event
+   * arrives, so the next decision does not repeat the write; the event then
+   * replaces it. `undefined` with a key: the object was deleted.
+   */
+  assume(object: T): void;
+  forget(key: string): void;
   values(): IterableIterator<S>;
   stop(): Promise<void>;
 }
@@ -59,7 +66,7 @@ export function createReflector<T extends KubeObject, S>(deps: {
   random?: () => number;
   /** The server ends each watch after about this long (jittered, as client-go does). */
   watchTimeoutSeconds?: number;
-}): Reflector<S> {
+}): Reflector<S, T> {
   const { client, source, timers, logger } = deps;
   const cache = new Map<string, S>();
   const stopping = new AbortController();
@@ -180,6 +187,8 @@ export function createReflector<T extends KubeObject, S>(deps: {
     listOnce: (signal) => list(signal),
     synced: () => firstSync,
     get: (key) => cache.get(key),
+    assume: (object) => put(object),
+    forget: (key) => remove(key),
     values: () => cache.values(),
     async stop() {
       stopping.abort(new Error('the controller stopped'));

@@ -174,4 +174,18 @@ describe('the reflector: list, then watch from the list resourceVersion', () => 
     expect([...reflector.values()]).toEqual(['a', 'b']);
     expect(seen).toEqual([{ limit: '500' }, { limit: '500', continue: 'next' }]);
   });
+
+  it('takes what a write of ours returned into the cache until the watch event replaces it', async () => {
+    const { client } = scriptedClient([() => ({ items: [ns('a', '5')], rv: '10' })], []);
+    const changes: string[] = [];
+    const reflector = createReflector<KubeObject, string>({
+      client, source: { apiVersion: 'v1', plural: 'namespaces' }, slim: (o) => `${o.metadata.name}@${o.metadata.resourceVersion}`, logger, timers: instantTimers([]),
+      onChange: (key, now) => changes.push(`${key}:${now ?? 'deleted'}`),
+    });
+    await reflector.listOnce();
+    reflector.assume(ns('b', '11'));
+    reflector.forget('a');
+    expect([...reflector.values()]).toEqual(['b@11']);
+    expect(changes).toEqual(['a:a@5', 'b:b@11', 'a:deleted']);
+  });
 });
