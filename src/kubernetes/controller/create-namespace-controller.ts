@@ -17,24 +17,14 @@ import type { WriteFence } from '../../sink/sink.js';
 import type { KubeWatchClient } from '../api/create-kube-client.js';
 import { honourRetryAfter } from '../api/honour-retry-after.js';
 import { isKubernetesError, type KubernetesError } from '../api/kubernetes-error.js';
-import { MANAGED_BY_LABEL, MANAGER_NAME, type SecretObject } from '../pull-secret/build-pull-secret.js';
+import { createNamespaceCache, type NamespaceCache } from './namespace-cache.js';
 import type { EventRecorder } from './namespace-events.js';
-import { createNamespaceWriter, describeWrite, eventReason, TARGET_LABEL } from './namespace-writes.js';
-import {
-  planNamespace,
-  secretInSync,
-  slimNamespace,
-  slimSecret,
-  slimServiceAccount,
-  type NamespaceState,
-  type NamespaceWrite,
-  type SecretState,
-  type ServiceAccountState,
-} from './namespace-plan.js';
-import { createReflector, type KubeObject, type Reflector } from './reflector.js';
-import { describeSelection, fixedNamespaces, selectsNamespace, type NamespaceSelection } from './selection.js';
+import { planNamespace, secretInSync, type NamespaceWrite } from './namespace-plan.js';
+import { createNamespaceWriter, describeWrite, eventReason } from './namespace-writes.js';
+import { describeSelection, selectsNamespace, type NamespaceSelection } from './selection.js';
 
 const RETRY = { initialDelayMs: 1000, maxDelayMs: 5 * 60_000 };
+
 /** This target's value of TARGET_LABEL: a digest of its selection. */
 export function targetLabelValue(selection: NamespaceSelection): string {
   return createHash('sha256').update(describeSelection(selection)).digest('hex').slice(0, 20);
@@ -74,17 +64,28 @@ export function createNamespaceController(deps: {
   watchTimeoutSeconds?: number;
 }) {
   const { client, selection, clock, timers, events } = deps;
+
+  const buildCache = () =>
+    createNamespaceCache({
+      client,
+      selection,
+      owner,
+      timers,
+      logger,
+      random: deps.random,
+      watchTimeoutSeconds: deps.watchTimeoutSeconds,
+      onChange: (namespace) => {
+        if (watching) schedule(namespace);
+      },
+      onRestart: (resource) => deps.observer?.watchRestarted(resource),
+    });
   const logger = deps.logger.child({ pullSecret: selection.name });
-  const labelKeys = new Set(selection.namespaceSelector?.requirements.map((r) => r.key) ?? []);
-  // Plain names, no label selector: the namespaces are known without listing them (a Role in each suffices).
-  const fixed = fixedNamespaces(selection);
   const owner = targetLabelValue(selection);
   const writer = createNamespaceWriter({ client: honourRetryAfter(client, timers), name: selection.name, owner, fence: () => fence, onSecret: deps.onSecret });
-  const fixedStates = new Map((fixed ?? []).map((name) => [name, { name, labels: {}, terminating: false } as NamespaceState]));
 
   let tokens: EcrToken[] | undefined;
   let fence: WriteFence | undefined;
-  let caches: Caches | undefined;
+  let cache: NamespaceCache | undefined;
   let watching = false;
   /** Namespaces written with the current token: a later write there is a drift repair. */
   let written = new Set<string>();
@@ -92,104 +93,12 @@ export function createNamespaceController(deps: {
   const queued = new Set<string>();
   const retries = new Map<string, { attempts: number; timer?: ReturnType<Timers['setTimeout']> }>();
 
-  interface Caches {
-    namespaces?: Reflector<NamespaceState>;
-    secrets: Reflector<SecretState>[];
-    serviceAccounts: Reflector<ServiceAccountState>[];
-  }
-
-  function buildCaches(): Caches {
-    const common = { client, timers, logger, random: deps.random, watchTimeoutSeconds: deps.watchTimeoutSeconds };
-    const onChange = (key: string) => {
-      if (watching) schedule(key.includes('/') ? key.slice(0, key.indexOf('/')) : key);
-    };
-    const onRestart = (resource: string) => () => deps.observer?.watchRestarted(resource);
-    const scopes: (string | undefined)[] = fixed ?? [undefined];
-    return {
-      namespaces: fixed
-        ? undefined
-        : createReflector<KubeObject, NamespaceState>({
-            ...common,
-            source: { apiVersion: 'v1', plural: 'namespaces' },
-            slim: (o) => slimNamespace(o, labelKeys),
-            onChange,
-            onRestart: onRestart('namespaces'),
-          }),
-      secrets: scopes.map((namespace) =>
-        createReflector<SecretObject & KubeObject, SecretState>({
-          ...common,
-          source: { apiVersion: 'v1', plural: 'secrets', namespace, labelSelector: `${MANAGED_BY_LABEL}=${MANAGER_NAME},${TARGET_LABEL}=${owner}` },
-          slim: slimSecret,
-          onChange,
-          onRestart: onRestart('secrets'),
-        }),
-      ),
-      serviceAccounts:
-        selection.serviceAccounts.length === 0
-          ? []
-          : scopes.map((namespace) =>
-              createReflector<KubeObject, ServiceAccountState>({
-                ...common,
-                source: { apiVersion: 'v1', plural: 'serviceaccounts', namespace },
-                slim: slimServiceAccount,
-                onChange: (key, now, before) => {
-                  indexAccount(now, before);
-                  onChange(key);
-                },
-                onRestart: onRestart('serviceaccounts'),
-              }),
-            ),
-    };
-  }
-
-  const all = (c: Caches) => [...(c.namespaces ? [c.namespaces] : []), ...c.secrets, ...c.serviceAccounts] as Reflector<unknown>[];
-
-  function namespaceState(name: string): NamespaceState | undefined {
-    return fixed ? fixedStates.get(name) : caches?.namespaces?.get(name);
-  }
-
-  function secretIn(namespace: string): SecretState | undefined {
-    for (const cache of caches?.secrets ?? []) {
-      const found = cache.get(`${namespace}/${selection.name}`);
-      if (found) return found;
-    }
-    return undefined;
-  }
-
-  /** The cached ServiceAccounts by namespace, so a namespace's plan does not scan the cluster's. */
-  let accountsByNamespace = new Map<string, Map<string, ServiceAccountState>>();
-
-  function indexAccount(now: ServiceAccountState | undefined, before: ServiceAccountState | undefined) {
-    const account = now ?? before!;
-    let inNamespace = accountsByNamespace.get(account.namespace);
-    if (now) {
-      if (!inNamespace) accountsByNamespace.set(account.namespace, (inNamespace = new Map()));
-      inNamespace.set(now.name, now);
-    } else if (inNamespace) {
-      inNamespace.delete(account.name);
-      if (inNamespace.size === 0) accountsByNamespace.delete(account.namespace);
-    }
-  }
-
-  function accountsIn(namespace: string): ServiceAccountState[] {
-    return [...(accountsByNamespace.get(namespace)?.values() ?? [])];
-  }
-
-  /** Every namespace the target may have to act in: those it selects, and those holding something of ours. */
-  function namespacesToVisit(): string[] {
-    const names = new Set<string>(fixed ?? []);
-    if (caches?.namespaces) for (const ns of caches.namespaces.values()) names.add(ns.name);
-    for (const cache of caches?.secrets ?? []) for (const s of cache.values()) if (s.name === selection.name) names.add(s.namespace);
-    for (const [namespace, accounts] of accountsByNamespace) {
-      for (const account of accounts.values()) if (account.imagePullSecrets.includes(selection.name)) names.add(namespace);
-    }
-    return [...names];
-  }
+  const visit = () => cache?.namespacesToVisit() ?? [];
 
   const validTokens = () => (tokens && tokens.every((token) => token.expiresAt > clock.now()) ? tokens : undefined);
 
   function planFor(namespace: string, using: readonly EcrToken[] | undefined = validTokens()): NamespaceWrite[] {
-    return planNamespace({ selection, namespace: namespaceState(namespace), secret: secretIn(namespace), serviceAccounts: accountsIn(namespace), tokens: using });
+    return planNamespace({ selection, namespace: cache?.namespace(namespace), secret: cache?.secretIn(namespace), serviceAccounts: cache?.accountsIn(namespace) ?? [], tokens: using });
   }
 
   /** Runs the reconciles of one namespace one after another; a mark while one waits is the same mark. */
@@ -220,7 +129,7 @@ export function createNamespaceController(deps: {
     const current = validTokens();
     for (const write of planFor(namespace, current)) {
       if (fence && !fence.holds()) throw leadershipLapsedError();
-      assume(namespace, write, await writer.perform(namespace, write, current));
+      cache?.assume(namespace, write, await writer.perform(namespace, write, current));
       const drift = cause === 'watch' && written.has(namespace) && (write.kind === 'create-secret' || write.kind === 'update-secret');
       deps.observer?.wrote(write.kind, drift);
       logger.info({ namespace, write: write.kind, ...(write.kind === 'patch-service-account' && { serviceAccount: write.name }), cause, ...(drift && { drift }) }, describeWrite(write));
@@ -228,24 +137,8 @@ export function createNamespaceController(deps: {
     if (current && selectsHere(namespace)) written.add(namespace);
   }
 
-  /** The cache that holds `namespace`'s objects of a kind: the cluster-wide one, or that namespace's. */
-  function cacheOf<S>(reflectors: Reflector<S>[], namespace: string): Reflector<S> | undefined {
-    return fixed ? reflectors[fixed.indexOf(namespace)] : reflectors[0];
-  }
-
-  function assume(namespace: string, write: NamespaceWrite, saved: KubeObject | 'gone' | undefined) {
-    if (!caches || saved === undefined) return;
-    if (write.kind === 'patch-service-account') {
-      if (saved !== 'gone') cacheOf(caches.serviceAccounts, namespace)?.assume(saved);
-      return;
-    }
-    const secrets = cacheOf(caches.secrets, namespace);
-    if (saved === 'gone') secrets?.forget(`${namespace}/${selection.name}`);
-    else secrets?.assume(saved);
-  }
-
   function selectsHere(namespace: string): boolean {
-    const state = namespaceState(namespace);
+    const state = cache?.namespace(namespace);
     return state !== undefined && selectsNamespace(selection, state);
   }
 
@@ -290,35 +183,33 @@ export function createNamespaceController(deps: {
       fence = termFence;
       watching = true;
       written = new Set();
-      accountsByNamespace = new Map();
-      caches = buildCaches();
-      for (const reflector of all(caches)) reflector.start();
+      cache = buildCache();
+      cache.start();
     },
 
     async stop() {
       watching = false;
       for (const entry of retries.values()) if (entry.timer) timers.clearTimeout(entry.timer);
       retries.clear();
-      const ending = caches;
-      caches = undefined;
-      if (ending) await Promise.all(all(ending).map((r) => r.stop()));
+      const ending = cache;
+      cache = undefined;
+      await ending?.stop();
       await Promise.all([...chains.values()]);
     },
 
     /** Resolves once every watch has its first list (or, not watching, lists everything once now). */
     async sync(signal?: AbortSignal): Promise<void> {
-      if (watching && caches) {
-        await Promise.all(all(caches).map((r) => r.synced()));
+      if (watching && cache) {
+        await cache.synced();
         return;
       }
-      accountsByNamespace = new Map();
-      caches = buildCaches();
-      await Promise.all(all(caches).map((r) => r.listOnce(signal)));
+      cache = buildCache();
+      await cache.listOnce(signal);
     },
 
     /** What each namespace would need with `candidate`: for --dry-run. */
     plan(candidate: readonly EcrToken[]): { namespace: string; writes: NamespaceWrite[] }[] {
-      return namespacesToVisit()
+      return visit()
         .sort()
         .map((namespace) => ({ namespace, writes: planFor(namespace, candidate) }))
         .filter((entry) => entry.writes.length > 0);
@@ -331,7 +222,7 @@ export function createNamespaceController(deps: {
       tokens = [...next];
       const failures: NamespaceFailure[] = [];
       await Promise.all(
-        namespacesToVisit().map((namespace) =>
+        visit().map((namespace) =>
           reconcile(namespace, 'publish').then(
             () => clearRetry(namespace),
             (error: unknown) => {
@@ -347,17 +238,20 @@ export function createNamespaceController(deps: {
 
     /** The selected namespaces whose Secret, per the cache, does not carry `expected`. */
     outOfSync(expected: readonly EcrToken[]): string[] {
-      return namespacesToVisit().filter((ns) => selectsHere(ns) && !(secretIn(ns) && secretInSync(secretIn(ns)!, expected)));
+      return visit().filter((ns) => {
+        const secret = cache?.secretIn(ns);
+        return selectsHere(ns) && !(secret && secretInSync(secret, expected));
+      });
     },
 
     status(): NamespaceStatus {
       const current = validTokens();
       let selected = 0;
       let inSync = 0;
-      for (const ns of namespacesToVisit()) {
+      for (const ns of visit()) {
         if (!selectsHere(ns)) continue;
         selected++;
-        const secret = secretIn(ns);
+        const secret = cache?.secretIn(ns);
         if (current && secret && secretInSync(secret, current) && planFor(ns, current).length === 0) inSync++;
       }
       return { selected, inSync, outOfSync: selected - inSync };

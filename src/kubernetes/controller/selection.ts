@@ -4,10 +4,13 @@
 // -l label selector), `excludeNamespaces` (names or globs, winning over both),
 // `serviceAccounts` (names or globs whose imagePullSecrets get our Secret) and
 // `prune`. A namespace is selected when it matches every selector given and
-// no exclusion.
+// no exclusion. Name patterns: `*` stands for any run of characters (also
+// none), `?` for one, everything else matches itself; a pattern may only hold
+// the characters of a DNS name and the two wildcards, since anything else
+// could never match: a typo to report at start-up, not a target that
+// silently selects nothing.
 import type { ConfigProblem } from '../../config/config-error.js';
 import { validateDnsName } from '../../config/validate-dns-name.js';
-import { globProblem, matchesAnyGlob } from './glob.js';
 import { matchesLabels, parseLabelSelector, type LabelRequirement } from './label-selector.js';
 
 export interface NamespaceSelection {
@@ -128,4 +131,40 @@ function readSelector(raw: unknown, field: string, problems: ConfigProblem[]): N
     return undefined;
   }
   return { text: raw.trim(), requirements: parsed.requirements };
+}
+
+// --- name patterns ---
+const PATTERN = /^[a-z0-9.*?-]+$/;
+
+/** Undefined when `pattern` is usable, otherwise what is wrong with it and the fix. */
+export function globProblem(pattern: string): string | undefined {
+  if (pattern.length > 253) return `${JSON.stringify(pattern.slice(0, 40))}… is longer than any name (253 characters)`;
+  if (PATTERN.test(pattern)) return undefined;
+  return `${JSON.stringify(pattern)} is not a name pattern: use lowercase letters, digits, '-' and '.', with * for any run of characters and ? for one (e.g. "team-*")`;
+}
+
+export function matchesGlob(pattern: string, name: string): boolean {
+  // Iterative wildcard match: linear in practice, no regular expression built from input.
+  let p = 0;
+  let n = 0;
+  let star = -1;
+  let resume = 0;
+  while (n < name.length) {
+    if (p < pattern.length && (pattern[p] === '?' || pattern[p] === name[n])) {
+      p++;
+      n++;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      resume = n;
+    } else if (star !== -1) {
+      p = star + 1;
+      n = ++resume;
+    } else return false;
+  }
+  while (pattern[p] === '*') p++;
+  return p === pattern.length;
+}
+
+export function matchesAnyGlob(patterns: readonly string[], name: string): boolean {
+  return patterns.some((pattern) => matchesGlob(pattern, name));
 }

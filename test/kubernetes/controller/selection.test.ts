@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { matchesGlob } from '../../../src/kubernetes/controller/glob.js';
 import { matchesLabels, parseLabelSelector } from '../../../src/kubernetes/controller/label-selector.js';
-import { readSelection, selectsNamespace, selectsServiceAccount, type NamespaceSelection } from '../../../src/kubernetes/controller/selection.js';
+import { matchesGlob, readSelection, selectsNamespace, selectsServiceAccount, type NamespaceSelection } from '../../../src/kubernetes/controller/selection.js';
 
 const FIELD = 'targets[0].kubernetesSecret';
 
