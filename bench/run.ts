@@ -19,6 +19,7 @@ import { benchIdle } from './bench-idle.js';
 import { benchLambda, lambdaRows } from './bench-lambda.js';
 import { benchContainerIdle, benchImage } from './bench-image.js';
 import { benchOnce, benchOnceCliOnly } from './bench-once.js';
+import { benchSoak } from './bench-soak.js';
 import { benchV8Flags } from './bench-v8-flags.js';
 import { formatTable } from './format-table.js';
 import { OUT, prepareApp } from './prepare-app.js';
@@ -125,6 +126,7 @@ async function main() {
   const box = { ecr: await startEcrStandIn(), api: await startSecretsApiStandIn() };
   const endpoints = endpointsOf(ecr, api);
   const rows: string[][] = [];
+  let soakReport = '';
   try {
     rows.push(...(await imageRows()));
     rows.push(...(await onceRows(cli, home, endpoints, endpointsOf(ecr, instantApi))));
@@ -160,6 +162,10 @@ async function main() {
     );
     log(`AWS Lambda: the function in the Runtime Interface Emulator, ${RUNS} cold and warm invocations...`);
     rows.push(...lambdaRows(await benchLambda({ runs: RUNS })));
+    log('pull-availability soak: two daemons, tokens of 60 s, seven faults and an ECR outage (about 6 minutes)...');
+    const soak = await benchSoak(log);
+    rows.push(...soak.rows);
+    soakReport = `\n${soak.report}\n`;
     const namespaces = Number(process.env.BENCH_NAMESPACES ?? 2000);
     log(`Cluster-wide pull Secrets: ${namespaces} namespaces on the test API server...`);
     rows.push(...(await benchClusterScale({ cli, home, namespaces, qps: 20 })));
@@ -172,7 +178,7 @@ async function main() {
     `${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}; ` +
     `load average ${loadBefore[0]!.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after`;
   const table = formatTable(['Benchmark', 'Figure (median, min–max)', 'Target', ''], rows);
-  const report = `${table}\n\nMachine: ${machine}. Stand-ins on loopback, secrets API provisioning delay 300 ms.\n`;
+  const report = `${table}\n\nMachine: ${machine}. Stand-ins on loopback, secrets API provisioning delay 300 ms.\n${soakReport}`;
   writeFileSync(join(OUT, 'results.md'), report);
   process.stdout.write(`\n${report}`);
   if (rows.some((r) => r[3] === 'FAIL')) process.exitCode = 1;

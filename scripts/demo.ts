@@ -13,6 +13,7 @@ import { startEcrStandIn, type EcrStandIn } from '../stand-ins/ecr-stand-in.js';
 import { startSecretsApiStandIn, type SecretsApiStandIn } from '../stand-ins/secrets-api-stand-in.js';
 import { DEMO_USAGE, DemoUsageError, parseDemoArgs } from './demo-args.js';
 import { describeLogLine } from './demo-describe.js';
+import { startDemoRegistry, type DemoRegistry } from './demo-pull.js';
 import { showDemoState } from './demo-show-state.js';
 import { spawnDaemon } from './demo-spawn-daemon.js';
 import { createStopRequest, type StopRequest } from './demo-stop-request.js';
@@ -22,6 +23,8 @@ import { writeDemoConfig } from './demo-write-config.js';
 
 const API_KEY = 'pk_demo_4f1d2c3b5a6e7f8091a2b3c4';
 const EVERY_SECONDS = 20;
+/** The image pull secret set (the other is a triplet). */
+const PULL_SET = 'demo-ecr-pull';
 
 let outputClosed = false;
 function say(text: string) {
@@ -34,6 +37,9 @@ interface Run {
   daemon?: ChildProcess;
   daemonEnd?: string;
   refreshes: number;
+  registry?: DemoRegistry;
+  /** The pulls under way, awaited before the registry closes. */
+  pulling?: Promise<void>;
 }
 
 async function main(): Promise<number> {
@@ -67,7 +73,8 @@ async function main(): Promise<number> {
     return await runDemo(run, dir, stop, runForMs);
   } finally {
     if (run.daemon && run.daemonEnd === undefined) run.daemonEnd = await stopDaemon(run.daemon);
-    await Promise.all([run.ecr?.close(), run.api?.close()]);
+    await run.pulling?.catch(() => undefined);
+    await Promise.all([run.ecr?.close(), run.api?.close(), run.registry?.close()]);
     rmSync(dir, { recursive: true, force: true });
     const ran = Math.round((Date.now() - startedAt) / 1000);
     const summary =
@@ -82,6 +89,8 @@ async function main(): Promise<number> {
 async function runDemo(run: Run, dir: string, stop: StopRequest, runForMs: number | undefined): Promise<number> {
   const ecr = (run.ecr = await startEcrStandIn({ tokenLifetimeSeconds: 12 * 3600 }));
   const api = (run.api = await startSecretsApiStandIn({ apiKey: API_KEY, provisioningDelayMs: 800 }));
+  const registry = (run.registry = await startDemoRegistry({ ecr, api, say }));
+  if (stop.reason) return 0;
   const loadMs = await timeDaemonLoad();
   if (stop.reason) return 0;
   const startMs = Date.now() + loadMs;
@@ -99,12 +108,30 @@ async function runDemo(run: Run, dir: string, stop: StopRequest, runForMs: numbe
     }),
   );
   let metricsUrl: string | undefined;
+  let firstPullSecret: string | undefined;
   createInterface({ input: daemon.stdout! }).on('line', (line) => {
     const event = describeLogLine(line);
     if (event.kind === 'started') metricsUrl = event.metricsUrl;
     say(event.text);
-    if (event.kind === 'refreshed' && ++run.refreshes === 2) {
-      void showDemoState({ ecr, api, say, metricsUrl, runForMs, isStopping: () => stop.reason !== undefined });
+    if (event.kind !== 'refreshed') return;
+    const isStopping = () => stop.reason !== undefined;
+    run.refreshes += 1;
+    // Both sets are written once a cycle: refresh 2 ends the first cycle, refresh 4 the second.
+    if (run.refreshes === 2) {
+      firstPullSecret = registry?.documentOf(PULL_SET);
+      run.pulling = showDemoState({ ecr, api, say, metricsUrl, runForMs, isStopping }).then(async () => {
+        if (registry && !isStopping()) await registry.showPull(PULL_SET, say);
+      });
+    }
+    if (run.refreshes === 4 && registry && firstPullSecret) {
+      const first = firstPullSecret;
+      const stored = Object.values((JSON.parse(first) as { auths: Record<string, { auth: string }> }).auths)[0]?.auth;
+      const expiresAt = ecr.expiryOf(stored)?.getTime() ?? Date.now();
+      run.pulling = (run.pulling ?? Promise.resolve()).then(async () => {
+        if (isStopping()) return;
+        await registry.showStalePull(first, expiresAt - Date.now() + 1_000, say);
+        if (!isStopping()) await registry.showPull(PULL_SET, say);
+      });
     }
   });
   await Promise.race([stop.stopped, exited]);

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Container tooling for the image tests and the benchmark: podman, buildah and runc from Debian,
-# and two local base images, since no image registry can be pulled from:
-#   localhost/ecr-token-refresher/node-build:<node>   Debian bookworm minbase + node + npm, for the
+# and two local base images, since no image registry can be pulled from. They stand in for the
+# Dockerfile's defaults (docker.io/library/node:26-trixie-slim and
+# gcr.io/distroless/nodejs26-debian13:nonroot): the same Node release on the same Debian.
+#   localhost/ecr-token-refresher/node-build:<node>   Debian trixie minbase + node + npm, for the
 #                                                     Dockerfile's build stage (BUILD_IMAGE)
 #   localhost/ecr-token-refresher/node-distroless:<node>  node, the libraries it links, CA certificates
 #                                                     and /tmp; no shell, no package manager, no npm
 #                                                     (RUNTIME_IMAGE, laid out like
-#                                                     gcr.io/distroless/nodejs24-debian12: /nodejs/bin/node)
+#                                                     gcr.io/distroless/nodejs26-debian13: /nodejs/bin/node)
+# <node> is the newest release scripts/supported-node.bash pins (NODE_NEWEST).
 # With CONTAINER_ARCH=arm64 (or amd64) on a machine of the other architecture it makes the runtime
 # base of that architecture instead, tagged <node>-<arch> (multiarch.sh does, after registering
 # qemu, which running that architecture's ldd needs). The build base is only ever needed for the
@@ -20,9 +23,15 @@ set -euo pipefail
 
 : "${TOOLS:?TOOLS must be the absolute path of .tools}"
 : "${BIN:?BIN must be the absolute path of .tools/bin}"
-NODE_VERSION=24.21.0
-NPM_VERSION=11.6.2
-SUITE=bookworm
+source "$(dirname "${BASH_SOURCE[0]}")/../supported-node.bash"
+NODE_VERSION=$NODE_NEWEST
+# The npm that Node $NODE_VERSION bundles, as the official node images ship it.
+NPM_VERSION=11.20.0
+# Debian 13, as the distroless -debian13 runtime and the -trixie build image.
+SUITE=trixie
+# What node links beyond Debian's minimal system (Node 26's official binary needs libatomic.so.1);
+# the ldd check below fails if anything else is missing.
+NODE_DEBIAN_PACKAGES=libatomic1
 MIRROR=http://deb.debian.org/debian
 DEBIAN_PACKAGES=(podman buildah runc debootstrap uidmap)
 DIR=$TOOLS/containers
@@ -92,16 +101,23 @@ if { [ -n "$BUILD_IMAGE" ] && ! has_image "$BUILD_IMAGE"; } || ! has_image "$RUN
     start=$(now)
     rm -rf "$rootfs"
     if [ -z "$suffix" ]; then
-      quiet debootstrap --variant=minbase --include=ca-certificates "$SUITE" "$rootfs" "$MIRROR" ||
+      quiet debootstrap --variant=minbase --include="ca-certificates,$NODE_DEBIAN_PACKAGES" "$SUITE" "$rootfs" "$MIRROR" ||
         fail "debootstrap $SUITE from $MIRROR failed"
     else
       # Another architecture: the first stage only (download and unpack, no package scripts run
-      # under emulation), which holds the libraries node links and the loader; the CA bundle,
-      # which is the same on every architecture, comes from this machine's own rootfs.
+      # under emulation), which holds the loader and most libraries node links. The first stage
+      # unpacks only Debian's required packages, so the ones node needs beyond them are unpacked
+      # from the downloaded .debs here; the CA bundle, which is the same on every architecture,
+      # comes from this machine's own rootfs.
       [ -f "$DIR/rootfs-$SUITE/etc/ssl/certs/ca-certificates.crt" ] ||
         fail "the $SUITE rootfs of this machine's architecture is missing: run container.sh without CONTAINER_ARCH first"
-      quiet debootstrap --foreign --arch="$ARCH" --variant=minbase "$SUITE" "$rootfs" "$MIRROR" ||
+      quiet debootstrap --foreign --arch="$ARCH" --variant=minbase --include="$NODE_DEBIAN_PACKAGES" "$SUITE" "$rootfs" "$MIRROR" ||
         fail "debootstrap --foreign $SUITE ($ARCH) from $MIRROR failed"
+      for package in ${NODE_DEBIAN_PACKAGES//,/ }; do
+        deb=$(find "$rootfs/var/cache/apt/archives" -name "${package}_*_$ARCH.deb" | head -n 1)
+        [ -n "$deb" ] || fail "debootstrap --foreign did not download $package ($ARCH)"
+        quiet dpkg-deb -x "$deb" "$rootfs" || fail "cannot unpack $deb"
+      done
       mkdir -p "$rootfs/etc/ssl/certs"
       cp -L "$DIR/rootfs-$SUITE/etc/ssl/certs/ca-certificates.crt" "$rootfs/etc/ssl/certs/"
     fi
@@ -167,9 +183,12 @@ else
   # The shared libraries node links, taken from the rootfs (not this machine), resolved by the
   # rootfs's own loader.
   cp "$node_bin" "$rootfs/tmp/node"
-  libs=$(chroot "$rootfs" /usr/bin/ldd /tmp/node 2>>"$LOG" | awk '/=> \//{print $3} /^[[:space:]]*\/lib/{print $1}') ||
-    fail "ldd of node in the rootfs failed"
+  linked=$(chroot "$rootfs" /usr/bin/ldd /tmp/node 2>>"$LOG") || fail "ldd of node in the rootfs failed"
   rm -f "$rootfs/tmp/node"
+  echo "$linked" >>"$LOG"
+  missing=$(echo "$linked" | awk '/=> not found/{print $1}')
+  [ -z "$missing" ] || fail "the $SUITE rootfs lacks libraries node links: ${missing//$'\n'/ } (add their packages to NODE_DEBIAN_PACKAGES)"
+  libs=$(echo "$linked" | awk '/=> \//{print $3} /^[[:space:]]*\/lib/{print $1}')
   [ -n "$libs" ] || fail "ldd found no libraries for node"
   for lib in $libs; do
     dest=$root/usr${lib#/usr}

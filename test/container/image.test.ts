@@ -1,12 +1,15 @@
 // Builds the image from the project's Dockerfile with podman (host networking, local bases) and
 // runs it the way a cluster does: read-only root filesystem, no capabilities, uid 10001, against
 // the stand-ins on 127.0.0.1. When podman cannot run here the tests fail and say why.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEcrStandIn, type EcrStandIn } from '../../stand-ins/ecr-stand-in.js';
 import { startSecretsApiStandIn, type SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
 import { freePort } from '../support/free-port.js';
+import { ROOT } from '../support/root.js';
 import { waitFor } from '../support/wait-for.js';
-import { buildImage, imageFiles, imageFootprint } from './support/build-image.js';
+import { buildImage, imageFiles, imageFootprint, LOCAL_BUILD_IMAGE, LOCAL_NODE_VERSION } from './support/build-image.js';
 import { podman, podmanOk } from './support/podman.js';
 
 const TAG = 'localhost/ecr-token-refresher:test';
@@ -46,7 +49,48 @@ function settings(extra: Record<string, string> = {}) {
   return { flags: Object.keys(env).flatMap((name) => ['-e', name]), env };
 }
 
+/** A base image's default in the Dockerfile (`ARG NAME=...`). */
+function dockerfileDefault(name: string): string {
+  const value = new RegExp(`^ARG ${name}=(\\S+)$`, 'm').exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))?.[1];
+  if (!value) throw new Error(`the Dockerfile has no ARG ${name}=<image> line`);
+  return value;
+}
+
+/** Node's version and /etc/os-release's fields, printed by the node of `image` (no shell needed). */
+async function nodeAndDebian(image: string, node: string): Promise<{ node: string; os: Record<string, string> }> {
+  const script = 'console.log(JSON.stringify({ node: process.version, osRelease: require("fs").readFileSync("/etc/os-release", "utf8") }))';
+  const run = await podmanOk(['run', '--rm', ...HARDENED, '--entrypoint', node, image, '-e', script]);
+  const { node: version, osRelease } = JSON.parse(run) as { node: string; osRelease: string };
+  const os = Object.fromEntries(osRelease.split('\n').flatMap((line) => {
+    const [, key, value] = /^(\w+)="?([^"]*)"?$/.exec(line) ?? [];
+    return key ? [[key, value!]] : [];
+  }));
+  return { node: version, os };
+}
+
 describe('the image built from the Dockerfile', () => {
+  it('runs the Node major and Debian release of the Dockerfile\'s default runtime base, at the newest pinned Node release', async () => {
+    built();
+    const [, major, debian] = /\/nodejs(\d+)-debian(\d+)[:@]/.exec(dockerfileDefault('RUNTIME_IMAGE')) ?? [];
+    expect(major, 'RUNTIME_IMAGE names a distroless nodejs<major>-debian<release> image').toBeDefined();
+    const inside = await nodeAndDebian(TAG, '/nodejs/bin/node');
+    expect(inside.node).toBe(`v${LOCAL_NODE_VERSION}`);
+    expect(inside.node.split('.')[0]).toBe(`v${major}`);
+    expect(inside.os.ID).toBe('debian');
+    expect(inside.os.VERSION_ID).toBe(debian);
+  });
+
+  it('is bundled on the Node major and Debian release of the Dockerfile\'s default build base', async () => {
+    built();
+    const [, major, codename] = /\/node:(\d+)-(\w+)-slim$/.exec(dockerfileDefault('BUILD_IMAGE')) ?? [];
+    expect(major, 'BUILD_IMAGE names a node:<major>-<codename>-slim image').toBeDefined();
+    const build = await nodeAndDebian(LOCAL_BUILD_IMAGE, 'node');
+    expect(build.node).toBe(`v${LOCAL_NODE_VERSION}`);
+    expect(build.node.split('.')[0]).toBe(`v${major}`);
+    expect(build.os.ID).toBe('debian');
+    expect(build.os.VERSION_CODENAME).toBe(codename);
+  });
+
   it('carries node, the bundle and nothing to install or run other programs with', async () => {
     built();
     const files = await imageFiles(TAG);

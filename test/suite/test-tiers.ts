@@ -59,6 +59,7 @@ export const UNIT_TESTS = [
   'test/preflight/format-preflight-summary.test.ts',
   'test/preflight/preflight-doc.test.ts',
   'test/preflight/run-preflight.test.ts',
+  'test/soak/format-soak-report.test.ts',
   'test/stand-ins/ecr-stand-in-protocol.test.ts',
   'test/stand-ins/ecr-stand-in.test.ts',
   'test/stand-ins/parse-stand-in-args.test.ts',

@@ -8,6 +8,8 @@ export interface CapturedRequest {
   path: string;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** When it arrived, epoch ms. */
+  at: number;
 }
 
 export interface CaptureServer {
@@ -19,9 +21,10 @@ export interface CaptureServer {
 export async function startCaptureServer(): Promise<CaptureServer> {
   const requests: CapturedRequest[] = [];
   const server = await startLoopbackServer(async (req, res) => {
+    const at = Date.now();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    requests.push({ method: req.method ?? '', path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+    requests.push({ method: req.method ?? '', path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at });
     res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
   });
   return { url: `http://127.0.0.1:${server.port}`, requests, close: () => server.close() };

@@ -4,10 +4,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { ROOT } from '../../support/ensure-built.js';
+import { newestPinnedNode } from '../../support/pinned-node.js';
 import { assertPodmanWorks, CONTAINERS_CONF, podmanOk } from './podman.js';
 
-/** Kept in step with NODE_VERSION in scripts/test-tools/container.sh. */
-export const LOCAL_NODE_VERSION = '24.21.0';
+/** The Node release of the local bases: container.sh tags them with NODE_NEWEST too. */
+export const LOCAL_NODE_VERSION = newestPinnedNode();
 export const LOCAL_BUILD_IMAGE = `localhost/ecr-token-refresher/node-build:${LOCAL_NODE_VERSION}`;
 export const LOCAL_RUNTIME_IMAGE = `localhost/ecr-token-refresher/node-distroless:${LOCAL_NODE_VERSION}`;
 const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';

@@ -26,6 +26,8 @@ export async function startPullRegistry(options: {
   ecr: Pick<EcrStandIn, 'issued'>;
   accountId: string;
   region: string;
+  /** The registry's clock for token expiry, epoch ms. Default Date.now. */
+  now?: () => number;
 }): Promise<PullRegistry> {
   const dir = mkdtempSync(join(tmpdir(), 'ecr-registry-'));
   try {
@@ -37,6 +39,7 @@ export async function startPullRegistry(options: {
       upstream: options.oci.url,
       tokens: options.ecr,
       tls: { cert: certificate.cert, key: certificate.key },
+      now: options.now,
     });
     const ref = `${front.host}/${options.image.name}`;
     return {

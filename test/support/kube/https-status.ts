@@ -2,14 +2,14 @@
 // status code and body, or rejects with the connection error (used to wait for /readyz).
 import { request } from 'node:https';
 
-export function httpsStatus(url: string, options: { caPem: string; token?: string }): Promise<{ status: number; body: string }> {
+export function httpsStatus(url: string, options: { caPem: string; token?: string; timeoutMs?: number }): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
       url,
       {
         ca: options.caPem,
         headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
-        timeout: 5_000,
+        timeout: options.timeoutMs ?? 5_000,
       },
       (res) => {
         let body = '';

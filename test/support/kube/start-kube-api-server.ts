@@ -38,6 +38,10 @@ export interface KubeApiServer {
   kubectl(args: string[], options?: { input?: string; as?: string }): Promise<CommandResult>;
   /** A folder for this server's files, removed by stop(). */
   dir: string;
+  /** The etcd process behind the server (e.g. to pause it with SIGSTOP / SIGCONT). */
+  etcd: TrackedProcess;
+  /** Stops kube-apiserver (SIGTERM) and starts it again on the same port; resolves once it is ready. */
+  restartApiServer(): Promise<void>;
   /** Stops the API server, then etcd, and resolves once both have exited. */
   stop(): Promise<void>;
 }
@@ -111,6 +115,15 @@ export async function startKubeApiServer(): Promise<KubeApiServer> {
     );
     apiServer = started.apiServer;
     const { port, url } = started;
+    const restartApiServer = async () => {
+      await apiServer?.stop(10_000);
+      apiServer = tracker.start(binary, apiServerArgs(port, etcd.url, pki, tokenFile));
+      try {
+        await waitReady(apiServer, url, pki.caPem, adminToken);
+      } catch (error) {
+        throw new Error(`${(error as Error).message}\nkube-apiserver stderr after the restart:\n${apiServer.stderr().slice(-3000)}`);
+      }
+    };
     const server = { url, caFile: pki.caFile };
     const adminKubeconfig = writeKubeconfig(join(dir, 'admin.kubeconfig'), server, { token: adminToken });
     // kubectl and helm honour proxy variables; this server is on loopback only.
@@ -129,6 +142,8 @@ export async function startKubeApiServer(): Promise<KubeApiServer> {
       serviceAccountToken: (namespace, name) => serviceAccountToken(kubectl, namespace, name),
       kubectl,
       dir,
+      etcd: etcd.process,
+      restartApiServer,
       stop,
     };
   } catch (error) {
