@@ -3,13 +3,15 @@
 // directly) and prints one table of figures, ratios and targets, all from one
 // run on the machine it runs on. BENCH_IDLE_SECONDS (default 60) shortens the
 // idle measurements (and the settling before them, at most 30 s); BENCH_RUNS
-// (default 7) sets the repetitions of each alternating pair.
+// (default 7) sets the repetitions of each alternating pair; BENCH_NAMESPACES
+// (default 2000) the namespaces of the cluster-wide pull Secret run.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEcrStandIn, type EcrStandIn } from '../stand-ins/ecr-stand-in.js';
 import { startSecretsApiStandIn, type SecretsApiStandIn } from '../stand-ins/secrets-api-stand-in.js';
+import { benchClusterScale } from './bench-cluster-scale.js';
 import { benchColdStart } from './bench-cold-start.js';
 import { refresherEnv, shellEnv, type Endpoints } from './bench-env.js';
 import { benchFanOut } from './bench-fan-out.js';
@@ -164,6 +166,9 @@ async function main() {
     const soak = await benchSoak(log);
     rows.push(...soak.rows);
     soakReport = `\n${soak.report}\n`;
+    const namespaces = Number(process.env.BENCH_NAMESPACES ?? 2000);
+    log(`Cluster-wide pull Secrets: ${namespaces} namespaces on the test API server...`);
+    rows.push(...(await benchClusterScale({ cli, home, namespaces, qps: 20 })));
   } finally {
     await Promise.all([ecr, api, fanApi, instantApi, box.ecr, box.api].map((server) => server.close()));
     rmSync(home, { recursive: true, force: true });

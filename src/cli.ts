@@ -11,7 +11,7 @@ import { helpText } from './config/help-text.js';
 import { loadConfig } from './config/load-config.js';
 import { parseArgs } from './config/parse-args.js';
 import type { App } from './create-app.js';
-import { loadKubernetesAccess } from './kubernetes/load-kubernetes-access.js';
+import { loadKubernetesAccess } from './kubernetes/api/load-kubernetes-access.js';
 import { routeProcessWarnings } from './log/route-process-warnings.js';
 import { formatPreflightSummary } from './preflight/preflight-report.js';
 

@@ -7,7 +7,7 @@ import type { DestinationStream } from 'pino';
 import type { Config } from './config/config.js';
 import { createEcrClientFactory, regionalEcrEndpoint, type EcrClientFactory } from './ecr/create-ecr-client-factory.js';
 import { createTokenMinter } from './ecr/create-token-minter.js';
-import type { MintKey } from './ecr/ecr-token.js';
+import type { EcrToken, MintKey } from './ecr/ecr-token.js';
 import { createLogging } from './log/create-logging.js';
 import { createMetrics, type Metrics } from './metrics/create-metrics.js';
 import { createTargetObserver, requestTimer } from './metrics/create-target-observer.js';
@@ -25,13 +25,16 @@ import { createCronScheduler } from './schedule/create-cron-scheduler.js';
 import type { Scheduler } from './schedule/scheduler.js';
 import { createWebhookNotifier } from './alerts/create-webhook-notifier.js';
 import type { RiskNotifier } from './alerts/risk-notifier.js';
-import { createKubeClient, type KubeClient } from './kubernetes/create-kube-client.js';
+import { createKubeClient, type KubeClient } from './kubernetes/api/create-kube-client.js';
 import { createLeaderElectedDriver, type LeaderElectedDriver } from './drivers/create-leader-elected-driver.js';
-import { createKubernetesSink } from './kubernetes/create-kubernetes-sink.js';
-import { monotonicClock } from './kubernetes/monotonic-clock.js';
-import type { KubernetesAccess } from './kubernetes/load-kubernetes-access.js';
-import { scrubKubeCredentials } from './kubernetes/scrub-kube-credentials.js';
+import { createKubernetesSink } from './kubernetes/pull-secret/create-kubernetes-sink.js';
+import { monotonicClock } from './kubernetes/lease/monotonic-clock.js';
+import type { KubernetesAccess } from './kubernetes/api/load-kubernetes-access.js';
+import { scrubKubeCredentials } from './kubernetes/api/scrub-kube-credentials.js';
 import type { SecretScrubber } from './log/create-scrubbing-destination.js';
+import { createClusterControllers, type ClusterControllers } from './kubernetes/controller/create-cluster-controllers.js';
+import { createRateLimiter, DEFAULT_BURST, DEFAULT_QPS } from './kubernetes/api/rate-limiter.js';
+import type { Logger } from 'pino';
 
 export interface AppOptions {
   config: Config;
@@ -53,7 +56,7 @@ export interface AppOptions {
 }
 
 /** The outbound clients and sinks, each given only its request timer. */
-function createClients(config: Config, options: AppOptions, metrics: Metrics, clock: Clock, timers: Timers, scrubber: SecretScrubber) {
+function createClients(config: Config, options: AppOptions, metrics: Metrics, clock: Clock, timers: Timers, scrubber: SecretScrubber, logger: Logger, onToken: (token: EcrToken) => void) {
   const clientFor =
     options.ecrClientFor ??
     createEcrClientFactory({ requestTimeoutMs: config.requestTimeoutMs, endpointUrl: options.ecrEndpointUrl, stsEndpointUrl: options.stsEndpointUrl });
@@ -86,21 +89,31 @@ function createClients(config: Config, options: AppOptions, metrics: Metrics, cl
         userAgent: `ecr-token-refresher/${options.version}`,
         clock,
         observeRequest: requestTimer(metrics, 'kubernetes'),
+        limiter: createRateLimiter({ qps: config.kubernetes.qps ?? DEFAULT_QPS, burst: config.kubernetes.burst ?? DEFAULT_BURST, clock, timers }),
       })
     : undefined;
+  const cluster =
+    kube && connection
+      ? createClusterControllers({ config, client: kube, server: connection.server, clock, timers, logger, registry: metrics.registry, random: options.random, identity: config.leaderElection.identity ?? hostname(), mint, onToken, onSecret: (value) => scrubber.add(value) })
+      : undefined;
   const sinks = {
     pipecat: createPipecatSink({ secrets, clock, timers }),
     ...(kube && connection && { kubernetes: createKubernetesSink({ client: kube, server: connection.server, onSecret: (value) => scrubber.add(value) }) }),
+    ...(cluster && { 'kubernetes-cluster': cluster.sink }),
   };
-  return { mint, ecrEndpoint, notifier, kube, sinks };
+  return { mint, ecrEndpoint, notifier, kube, sinks, cluster };
 }
 
 /** The daemon: plain, or behind a leader election Lease when that is on. */
-function createDaemon(engineDeps: EngineDeps, options: AppOptions, client: KubeClient | undefined, metrics: Metrics) {
+function createDaemon(engineDeps: EngineDeps, options: AppOptions, client: KubeClient | undefined, metrics: Metrics, cluster?: ClusterControllers) {
   const { config } = engineDeps;
   const scheduler = options.scheduler ?? createCronScheduler(config.schedule);
   const lease = options.kubernetes?.leaseNamespace;
-  if (!config.leaderElection.enabled || !client || !lease) return createDaemonDriver({ ...engineDeps, scheduler });
+  if (!config.leaderElection.enabled || !client || !lease) {
+    // Without an election this process is the only writer: it watches from the start.
+    cluster?.start();
+    return createDaemonDriver({ ...engineDeps, scheduler });
+  }
   const { leaseName, leaseDurationMs, renewDeadlineMs, retryPeriodMs, identity } = config.leaderElection;
   return createLeaderElectedDriver({
     ...engineDeps,
@@ -110,15 +123,16 @@ function createDaemon(engineDeps: EngineDeps, options: AppOptions, client: KubeC
     // An injected clock (simulated time) drives the deadline too; the real one is never stepped.
     monotonic: options.clock ?? monotonicClock,
     setLeader: (leading) => metrics.leader.set(leading ? 1 : 0),
+    watchers: cluster,
   });
 }
 
 /** One driver per process, the daemon or a one-shot run, built on first use. */
-function createDriverSlot(engineDeps: EngineDeps, options: AppOptions, client: KubeClient | undefined, metrics: Metrics) {
+function createDriverSlot(engineDeps: EngineDeps, options: AppOptions, client: KubeClient | undefined, metrics: Metrics, cluster?: ClusterControllers) {
   let driver: DaemonDriver | LeaderElectedDriver | OneShotDriver | undefined;
   return {
     current: () => driver,
-    daemon: () => (driver ??= createDaemon(engineDeps, options, client, metrics)) as DaemonDriver | LeaderElectedDriver,
+    daemon: () => (driver ??= createDaemon(engineDeps, options, client, metrics, cluster)) as DaemonDriver | LeaderElectedDriver,
     // Each run its own one-shot driver (a warm serverless environment runs many); never over a daemon.
     oneShot: (run?: OneShotOptions) => {
       if (driver && !('run' in driver)) throw new Error('a daemon runs in this process: no one-shot run beside it');
@@ -133,9 +147,9 @@ export function createApp(options: AppOptions) {
   const timers = options.timers ?? systemTimers;
   const { logger, onToken, scrubber, scrub } = createLogging(config, options);
   const metrics = createMetrics({ version: options.version });
-  const { ecrEndpoint, ...clients } = createClients(config, options, metrics, clock, timers, scrubber);
+  const { ecrEndpoint, ...clients } = createClients(config, options, metrics, clock, timers, scrubber, logger, onToken);
   const engineDeps: EngineDeps = { config, clock, timers, ...clients, logger, observer: createTargetObserver(metrics), random: options.random, onToken };
-  const drivers = createDriverSlot(engineDeps, options, clients.kube, metrics);
+  const drivers = createDriverSlot(engineDeps, options, clients.kube, metrics, clients.cluster);
   let server: MetricsServer | undefined;
 
   return {
@@ -181,6 +195,7 @@ export function createApp(options: AppOptions) {
     /** Drains refreshes in flight (bounded) and closes the listener. */
     async stop(): Promise<boolean> {
       const drained = (await drivers.current()?.stop(config.shutdownTimeoutMs)) ?? true;
+      await clients.cluster?.stop();
       await server?.close();
       await clients.kube?.close();
       return drained;

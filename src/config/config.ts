@@ -1,5 +1,8 @@
 // The validated configuration the rest of the program runs on. Built only by
 // loadConfig; every duration is in milliseconds.
+import type { NamespaceSelection } from '../kubernetes/controller/selection.js';
+import type { MintKey } from '../ecr/ecr-token.js';
+
 export type SecretFormat = 'auto' | 'triplet' | 'image-pull-secret';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -7,7 +10,8 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 /** Where a target's token goes: exactly one destination per target. */
 export type TargetDestination =
   | { kind: 'pipecat'; secretSet: string }
-  | { kind: 'kubernetes'; namespace: string; name: string };
+  | { kind: 'kubernetes'; namespace: string; name: string }
+  | { kind: 'kubernetes-cluster'; selection: NamespaceSelection; registries?: MintKey[] };
 
 export interface TargetConfig {
   destination: TargetDestination;
@@ -77,4 +81,7 @@ export interface KubernetesConnectionConfig {
   /** From KUBECONFIG; unset means in-cluster (service account files + KUBERNETES_SERVICE_HOST/_PORT). */
   kubeconfig?: string;
   serviceAccountDir: string;
+  /** Client-side rate limit of Kubernetes API requests (KUBERNETES_QPS, KUBERNETES_BURST). */
+  qps?: number;
+  burst?: number;
 }

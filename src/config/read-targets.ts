@@ -5,6 +5,8 @@
 // kubernetesSecret (a pull Secret), with format and pccRegion only on a secret
 // set. AWS_REGION / AWS_DEFAULT_REGION (then the file's top-level awsRegion) is
 // the default region for every target.
+import { describeSelection, isSelectionForm, readSelection, SELECTION_KEYS } from '../kubernetes/controller/selection.js';
+import { readRegistries } from '../kubernetes/controller/registries.js';
 import { unknownKeyProblems, type ConfigProblem } from './config-error.js';
 import type { SecretFormat, TargetConfig, TargetDestination } from './config.js';
 import type { EnvReader } from './read-settings.js';
@@ -70,10 +72,10 @@ function readTargetList(list: unknown[], defaultRegion: DefaultRegion, problems:
       return;
     }
     const entry = item as Record<string, unknown>;
-    problems.push(...unknownKeyProblems(entry, `${prefix}.`, { keys: TARGET_KEYS, hints: TARGET_HINTS }));
+    problems.push(...unknownKeyProblems(entry, `${prefix}.`, { keys: [...TARGET_KEYS, 'registries'], hints: TARGET_HINTS }));
     const place = entry.kubernetesSecret;
     if (place !== null && typeof place === 'object' && !Array.isArray(place)) {
-      problems.push(...unknownKeyProblems(place as Record<string, unknown>, `${prefix}.kubernetesSecret.`, { keys: ['namespace', 'name'] }));
+      problems.push(...unknownKeyProblems(place as Record<string, unknown>, `${prefix}.kubernetesSecret.`, { keys: ['namespace', 'name', ...SELECTION_KEYS] }));
     }
     const target = readTarget(
       (key) => (entry[key] === null ? undefined : entry[key]),
@@ -144,7 +146,24 @@ export function readTarget(
 ): TargetConfig | undefined {
   const before = problems.length;
   const values: Values = {};
+  // The cluster-wide form of kubernetesSecret (namespaces, namespaceSelector ...) is read by its own rules.
+  const cluster = isSelectionForm(raw('kubernetesSecret')) ? readSelection(raw('kubernetesSecret') as Record<string, unknown>, fieldOf('kubernetesSecret')) : undefined;
+  if (cluster) problems.push(...cluster.problems);
+  // Several registries in one cluster-wide pull Secret: the first is the target's own mint key.
+  const registriesRaw = fromEnv ? undefined : (raw as (key: string) => unknown)('registries');
+  const registriesField = fieldOf('registries' as TargetKey);
+  const registries = registriesRaw === undefined ? undefined : readRegistries(registriesRaw, registriesField);
+  if (registries) {
+    problems.push(...registries.problems);
+    if (!cluster) {
+      problems.push({ field: registriesField, message: 'applies only to a cluster-wide kubernetesSecret target: write kubernetesSecret: { name, namespaces: [<namespace>] } (a Pipecat Cloud set keeps one registry)' });
+    }
+    for (const key of ['awsRegion', 'registryId', 'roleArn'] as const) {
+      if (raw(key) !== undefined) problems.push({ field: fieldOf(key), message: 'give it in each item of registries instead, when registries is used' });
+    }
+  }
   for (const key of TARGET_KEYS) {
+    if (cluster && key === 'kubernetesSecret') continue;
     const value = raw(key);
     if (value === undefined) continue;
     const result = checkTargetValue(key, value);
@@ -152,7 +171,8 @@ export function readTarget(
     else problems.push({ field: fieldOf(key), message: result.message });
   }
   checkDestination(raw, fieldOf, problems, fromEnv);
-  if (raw('awsRegion') === undefined) {
+  if (registries?.registries) Object.assign(values, registries.registries[0]);
+  else if (raw('awsRegion') === undefined) {
     if (defaultRegion && 'value' in defaultRegion) values.awsRegion = defaultRegion.value;
     else if (!defaultRegion) {
       problems.push({
@@ -165,7 +185,9 @@ export function readTarget(
   }
   if (problems.length > before || values.awsRegion === undefined) return undefined;
   return {
-    ...destinationOf(values),
+    ...(cluster?.selection
+      ? { destination: { kind: 'kubernetes-cluster', selection: cluster.selection, ...(registries?.registries && { registries: registries.registries }) }, name: describeSelection(cluster.selection), format: 'image-pull-secret' }
+      : destinationOf(values)),
     awsRegion: values.awsRegion,
     ...(values.pccRegion !== undefined && { pccRegion: values.pccRegion }),
     ...(values.registryId !== undefined && { registryId: values.registryId }),

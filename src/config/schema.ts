@@ -138,6 +138,8 @@ export const KUBERNETES_SETTINGS: readonly Setting[] = [
     default: '/var/run/secrets/kubernetes.io/serviceaccount',
     help: 'in-cluster token, ca.crt and namespace files',
   },
+  { env: 'KUBERNETES_QPS', kind: 'integer', field: 'qps', min: 1, max: 1000, default: '20', help: 'API requests a second, on average (client-side limit, like client-go)' },
+  { env: 'KUBERNETES_BURST', kind: 'integer', field: 'burst', min: 1, max: 1000, default: '40', help: 'API requests allowed at once above the average' },
   { env: 'POD_NAME', kind: 'text', example: 'ecr-token-refresher-7d9c-x2x4q', field: 'podName', help: 'leader election identity; default the hostname' },
   { env: 'POD_NAMESPACE', kind: 'dns-label', field: 'podNamespace', help: 'default namespace of the Lease' },
 ];

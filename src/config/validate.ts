@@ -1,13 +1,15 @@
 // Checks one raw value (an env var string or a config file value) and turns it
 // into its typed value, or a message saying what is wrong and how to fix it:
 // the value kinds of the settings schema, the keys of a target, durations,
-// Kubernetes and secret set names. Pure functions: no reading, no defaults
+// and secret set names (Kubernetes names: validate-dns-name.ts, which the
+// cluster-wide selection reads too). Pure functions: no reading, no defaults
 // (read-settings.ts and read-targets.ts apply those). URL values are never
 // echoed: webhook and Pushgateway URLs can carry credentials.
 import { validate as validateCron } from 'node-cron';
 import type { LogLevel, SecretFormat } from './config.js';
 import { suggestName } from './config-error.js';
 import type { Setting, TargetKey } from './schema.js';
+import { validateDnsName } from './validate-dns-name.js';
 
 export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -227,24 +229,6 @@ export function parseDuration(text: string): number {
     throw new Error(`${JSON.stringify(text)} is not a duration: ${DURATION_FORM}`);
   }
   return total;
-}
-
-// Kubernetes object names, checked before any call so a typo is a start-up
-// error, not a 422: namespaces are DNS-1123 labels; Secret and Lease names are
-// DNS-1123 subdomains.
-const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-const RULES = {
-  label: { pattern: LABEL, max: 63, what: 'DNS-1123 label', fix: "use lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters" },
-  subdomain: { pattern: SUBDOMAIN, max: 253, what: 'DNS-1123 subdomain', fix: "use lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters" },
-} as const;
-
-/** Undefined when the name is valid, otherwise what is wrong and how to fix it. */
-export function validateDnsName(name: string, kind: keyof typeof RULES): string | undefined {
-  const rule = RULES[kind];
-  if (name.length <= rule.max && rule.pattern.test(name)) return undefined;
-  return `${JSON.stringify(name)} is not a valid ${rule.what}: ${rule.fix}`;
 }
 
 // Pipecat Cloud secret set names, checked before any network call so a typo

@@ -6,9 +6,13 @@
 // Writes are fenced by the term they belong to: none starts once that term
 // has lapsed (by the monotonic clock, at the moment of the write), one in
 // flight is aborted when it ends, and what one term queued never runs in the next.
-import type { KubeClient } from '../kubernetes/create-kube-client.js';
-import { createLeaderElector, type LeaderElectionSettings } from '../kubernetes/create-leader-elector.js';
+// The watches of cluster-wide pull Secrets run only during a term: a new
+// leader lists everything afresh, so nothing that changed while another
+// replica led (or none did) is missed.
+import type { KubeClient } from '../kubernetes/api/create-kube-client.js';
+import { createLeaderElector, type LeaderElectionSettings } from '../kubernetes/lease/create-leader-elector.js';
 import type { EngineDeps } from '../refresh/create-engine.js';
+import type { WriteFence } from '../sink/sink.js';
 import type { Clock } from '../schedule/clock.js';
 import type { Scheduler } from '../schedule/scheduler.js';
 import { fenceSinks } from '../sink/fence-sinks.js';
@@ -23,6 +27,8 @@ export function createLeaderElectedDriver(
     monotonic: Clock;
     /** Reports 1 while leading, 0 while standing by (the `leader` gauge). */
     setLeader: (leading: boolean) => void;
+    /** Started with each term's fence, stopped when it ends: the namespace watches. */
+    watchers?: { start(fence: WriteFence): void; stop(): Promise<void> };
   },
 ) {
   const { config, logger } = deps;
@@ -38,6 +44,7 @@ export function createLeaderElectedDriver(
     random: deps.random,
     onStartedLeading(leaderTerm) {
       deps.setLeader(true);
+      deps.watchers?.start(leaderTerm);
       term = createDaemonDriver({ ...deps, sinks: fenceSinks(deps.sinks, leaderTerm) });
       void term.start();
     },
@@ -46,6 +53,7 @@ export function createLeaderElectedDriver(
       const ending = term;
       term = undefined;
       drained = ending ? await ending.stop(config.shutdownTimeoutMs) : true;
+      await deps.watchers?.stop();
       if (!drained) logger.warn({}, 'leadership ended with a refresh still in flight');
     },
   });

@@ -33,6 +33,7 @@ const NOT_OFFERED: Record<string, string> = {
 const ALL_SETTINGS = [
   'confirmTimeout=3m', 'requestTimeout=20s', 'pushConcurrency=4', 'retryInitialDelay=10s', 'retryMaxDelay=20m', 'shutdownTimeout=20s',
   'replicaCount=2', 'leaderElection.enabled=true', 'leaderElection.leaseDuration=20s', 'leaderElection.renewDeadline=12s', 'leaderElection.retryPeriod=3s',
+  'kubernetesApi.qps=10', 'kubernetesApi.burst=20',
 ];
 const ALL_TARGET_KEYS = JSON.stringify([
   { kubernetesSecret: { namespace: 'agents', name: 'ecr-pull' }, awsRegion: 'eu-west-1', registryId: '123456789012', roleArn: 'arn:aws:iam::123456789012:role/r' },

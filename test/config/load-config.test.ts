@@ -63,7 +63,7 @@ describe('loadConfig defaults', () => {
       logLevel: 'info',
       shutdownTimeoutMs: 30_000,
       leaderElection: { enabled: false, leaseName: 'ecr-token-refresher', leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 },
-      kubernetes: { serviceAccountDir: '/var/run/secrets/kubernetes.io/serviceaccount' },
+      kubernetes: { serviceAccountDir: '/var/run/secrets/kubernetes.io/serviceaccount', qps: 20, burst: 40 },
     });
   });
 

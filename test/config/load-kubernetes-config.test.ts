@@ -108,7 +108,7 @@ describe('leader election and the API server connection', () => {
   it('is off by default, with the documented timings and an in-cluster connection', () => {
     const config = load(KUBE_ENV);
     expect(config.leaderElection).toEqual({ enabled: false, leaseName: 'ecr-token-refresher', leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 });
-    expect(config.kubernetes).toEqual({ serviceAccountDir: '/var/run/secrets/kubernetes.io/serviceaccount' });
+    expect(config.kubernetes).toEqual({ serviceAccountDir: '/var/run/secrets/kubernetes.io/serviceaccount', qps: 20, burst: 40 });
   });
 
   it('reads every env var, the pod name as identity and the pod namespace as default namespace', () => {
@@ -123,6 +123,8 @@ describe('leader election and the API server connection', () => {
       POD_NAMESPACE: 'ecr',
       KUBECONFIG: '/home/op/.kube/config',
       KUBERNETES_SERVICE_ACCOUNT_DIR: '/tmp/sa',
+      KUBERNETES_QPS: '5',
+      KUBERNETES_BURST: '10',
     });
     expect(config.leaderElection).toEqual({
       enabled: true,
@@ -133,7 +135,7 @@ describe('leader election and the API server connection', () => {
       retryPeriodMs: 4_000,
       identity: 'refresher-7d9c-x2x4q',
     });
-    expect(config.kubernetes).toEqual({ kubeconfig: '/home/op/.kube/config', serviceAccountDir: '/tmp/sa' });
+    expect(config.kubernetes).toEqual({ kubeconfig: '/home/op/.kube/config', serviceAccountDir: '/tmp/sa', qps: 5, burst: 10 });
   });
 
   it('reads the file section, where LEADER_ELECTION_NAMESPACE and the file namespace win over POD_NAMESPACE', () => {

@@ -220,6 +220,20 @@ const CASES: Case[] = [
     says: /namespace "Agents" is not a valid DNS-1123 label: use lowercase letters/,
   },
   {
+    name: 'a cluster-wide pull-Secret target with a label selector kubectl would refuse',
+    env: { PCC_API_KEY: undefined },
+    file: { name: 'bad-selector.yaml', text: yamlTargets('  - kubernetesSecret: { name: ecr-pull, namespaceSelector: "env in (prod" }\n    awsRegion: us-east-1\n') },
+    field: 'targets[0].kubernetesSecret.namespaceSelector',
+    says: /"env in \(prod" has an unclosed "\(": write the values as key in \(a,b\)/,
+  },
+  {
+    name: 'a cluster-wide pull-Secret target with a namespace glob that can never match',
+    env: { PCC_API_KEY: undefined },
+    file: { name: 'bad-glob.yaml', text: yamlTargets('  - kubernetesSecret: { name: ecr-pull, namespaces: ["Team_*"] }\n    awsRegion: us-east-1\n') },
+    field: 'targets[0].kubernetesSecret.namespaces[0]',
+    says: /"Team_\*" is not a name pattern: use lowercase letters, digits, '-' and '.', with \* for any run of characters/,
+  },
+  {
     name: 'several problems at once, reported together',
     env: { PCC_SECRET_SET: 'Ecr_Prod', REFRESH_SCHEDULE: '61 * * * *', REQUEST_TIMEOUT: '15', AWS_REGION: undefined, LOG_LEVEL: 'verbose' },
     field: 'PCC_SECRET_SET',

@@ -13,7 +13,7 @@ import { inspect } from 'node:util';
 import { afterAll, describe, expect } from 'vitest';
 import type { Config, TargetConfig } from '../../src/config/config.js';
 import { createApp, type App } from '../../src/create-app.js';
-import { loadKubeConnection } from '../../src/kubernetes/load-kube-connection.js';
+import { loadKubeConnection } from '../../src/kubernetes/api/load-kube-connection.js';
 import type { EcrStandIn, IssuedEcrToken } from '../../stand-ins/ecr-stand-in.js';
 import { findSecretLeaks, type KnownSecret } from '../support/find-secret-leaks.js';
 import { inProcessAwsEnv } from '../support/in-process-aws-env.js';

@@ -4,7 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKubeClient } from '../../src/kubernetes/create-kube-client.js';
+import { createKubeClient } from '../../src/kubernetes/api/create-kube-client.js';
 import { createSecretsClient } from '../../src/pcc/create-secrets-client.js';
 
 const RETRY_AT = 'Wed, 01 Jul 2026 12:00:30 GMT';

@@ -65,21 +65,9 @@ function srcGraph(): Map<string, string[]> {
   return graph;
 }
 
-/**
- * Cycles that are known and being taken apart. Each must still exist (so the
- * list shrinks as they go); any cycle not listed fails the check.
- */
-const KNOWN_CYCLES: string[][] = [['src/kubernetes/create-kube-client.ts', 'src/kubernetes/kube-call-site.ts', 'src/kubernetes/kube-request-path.ts']];
-
 describe('import cycles', () => {
   it('finds none among the modules of src/, counting type imports', () => {
-    const known = new Set(KNOWN_CYCLES.map((cycle) => cycle.join(' ')));
-    expect(importCycles(srcGraph()).filter((cycle) => !known.has(cycle.join(' ')))).toEqual([]);
-  });
-
-  it('lists as known only cycles that still exist', () => {
-    const found = new Set(importCycles(srcGraph()).map((cycle) => cycle.join(' ')));
-    expect(KNOWN_CYCLES.filter((cycle) => !found.has(cycle.join(' ')))).toEqual([]);
+    expect(importCycles(srcGraph())).toEqual([]);
   });
 
   it('would report two files that import each other, and a longer ring, but not a diamond', () => {

@@ -84,6 +84,6 @@ describe('the two tiers of the suite', () => {
       expect.arrayContaining(['reaches test/support/system-test.ts', 'test/support/create-process-tracker.ts imports node:child_process']),
     );
     expect(systemReasons('test/chart/helm-chart.test.ts')).toEqual(expect.arrayContaining(['reaches test/support/find-tool.ts']));
-    expect(systemReasons('test/kubernetes/decide-lease.test.ts')).toEqual([]);
+    expect(systemReasons('test/kubernetes/lease/decide-lease.test.ts')).toEqual([]);
   });
 });

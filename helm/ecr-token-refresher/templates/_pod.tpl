@@ -103,6 +103,14 @@ spec:
         {{- with include "ecr-token-refresher.leaderElectionEnv" $root | trim }}
         {{- . | nindent 8 }}
         {{- end }}
+        {{- with $v.kubernetesApi.qps }}
+        - name: KUBERNETES_QPS
+          value: {{ . | quote }}
+        {{- end }}
+        {{- with $v.kubernetesApi.burst }}
+        - name: KUBERNETES_BURST
+          value: {{ . | quote }}
+        {{- end }}
         {{- with $v.extraEnv }}
         {{- toYaml . | nindent 8 }}
         {{- end }}

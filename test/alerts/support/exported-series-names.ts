@@ -1,9 +1,11 @@
 // Every series name the refresher exports, as Prometheus stores them
 // (histograms as _bucket, _sum and _count), taken from the metrics module.
 import { createMetrics } from '../../../src/metrics/create-metrics.js';
+import { createControllerMetrics } from '../../../src/kubernetes/controller/controller-metrics.js';
 
 export async function exportedSeriesNames(): Promise<Set<string>> {
   const metrics = createMetrics({ version: 'test', defaultMetrics: false });
+  createControllerMetrics(metrics.registry, new Map());
   const names = new Set<string>();
   for (const metric of await metrics.registry.getMetricsAsJSON()) {
     if (String(metric.type) === 'histogram') {

@@ -1,7 +1,7 @@
 // A product KubeClient for the test API server, through a kubeconfig file
 // the way an operator would configure it.
-import { createKubeClient, type KubeClient } from '../../../src/kubernetes/create-kube-client.js';
-import { loadKubeConnection } from '../../../src/kubernetes/load-kube-connection.js';
+import { createKubeClient, type KubeClient } from '../../../src/kubernetes/api/create-kube-client.js';
+import { loadKubeConnection } from '../../../src/kubernetes/api/load-kube-connection.js';
 import type { KubeApiServer } from '../../support/kube/start-kube-api-server.js';
 
 let counter = 0;

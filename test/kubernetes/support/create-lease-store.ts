@@ -2,9 +2,9 @@
 // answers like the API server does for Leases (404 for none, 409 for a create
 // over an existing one or an update carrying a stale resourceVersion) and
 // records every write with the simulated moment it was made.
-import type { KubeClient, KubeRequest } from '../../../src/kubernetes/create-kube-client.js';
-import type { LeaseObject } from '../../../src/kubernetes/decide-lease.js';
-import { KubernetesError } from '../../../src/kubernetes/kubernetes-error.js';
+import type { KubeClient, KubeRequest } from '../../../src/kubernetes/api/create-kube-client.js';
+import type { LeaseObject } from '../../../src/kubernetes/lease/lease-rules.js';
+import { KubernetesError } from '../../../src/kubernetes/api/kubernetes-error.js';
 import type { Clock } from '../../../src/schedule/clock.js';
 
 const ENDPOINT = 'https://127.0.0.1:6443';
@@ -21,7 +21,7 @@ export function createLeaseStore(clock: Clock, initial?: LeaseObject) {
   const writes: LeaseWrite[] = [];
 
   function refuse(call: KubeRequest, status: 404 | 409): never {
-    const site = { endpoint: ENDPOINT, verb: call.verb, resource: 'leases.coordination.k8s.io', namespace: call.namespace, name: call.name };
+    const site = { endpoint: ENDPOINT, verb: call.verb, resource: 'leases.coordination.k8s.io', namespace: call.namespace ?? '', name: call.name };
     throw new KubernetesError(`Kubernetes ${call.verb} leases: ${status}`, {
       ...site,
       code: status === 404 ? 'ERR_KUBE_NOT_FOUND' : 'ERR_KUBE_CONFLICT',
