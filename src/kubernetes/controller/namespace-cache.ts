@@ -1,6 +1,8 @@
 // What a cluster-wide target knows of the cluster, kept by its reflectors:
-// the namespaces (only the labels its selector reads), its own Secrets (by
-// label) and, when it patches ServiceAccounts, those (indexed by namespace,
+// the namespaces (only the labels its selector reads), the Secrets of the
+// target's name (by name, not by our label, so one we merge into is seen as
+// well as ours; each kept slim, with whose it is) and, when it patches
+// ServiceAccounts, those (indexed by namespace,
 // so one namespace's plan does not scan the cluster's). With plain namespace
 // names the namespaces are not listed, and Secrets and ServiceAccounts are
 // watched in each of those namespaces only (a Role in each suffices). Every
@@ -48,11 +50,12 @@ export function createNamespaceCache(deps: {
         onChange,
         onRestart: onRestart('namespaces'),
       });
+  const ownLabels = { [MANAGED_BY_LABEL]: MANAGER_NAME, [TARGET_LABEL]: deps.owner };
   const secrets = scopes.map((namespace) =>
     createReflector<SecretObject & KubeObject, SecretState>({
       ...common,
-      source: { apiVersion: 'v1', plural: 'secrets', namespace, labelSelector: `${MANAGED_BY_LABEL}=${MANAGER_NAME},${TARGET_LABEL}=${deps.owner}` },
-      slim: slimSecret,
+      source: { apiVersion: 'v1', plural: 'secrets', namespace, fieldSelector: `metadata.name=${selection.name}` },
+      slim: (secret) => slimSecret(secret, ownLabels),
       onChange,
       onRestart: onRestart('secrets'),
     }),
@@ -108,7 +111,7 @@ export function createNamespaceCache(deps: {
     namespacesToVisit(): string[] {
       const names = new Set<string>(fixed ?? []);
       if (namespaces) for (const ns of namespaces.values()) names.add(ns.name);
-      for (const cache of secrets) for (const s of cache.values()) if (s.name === selection.name) names.add(s.namespace);
+      for (const cache of secrets) for (const s of cache.values()) if (s.standing === 'ours') names.add(s.namespace);
       for (const [namespace, accounts] of accountsByNamespace) {
         for (const account of accounts.values()) if (account.imagePullSecrets.includes(selection.name)) names.add(namespace);
       }

@@ -1,13 +1,19 @@
 // What one namespace needs, decided from the cache alone (pure): the slim
-// forms the watches keep of a namespace, our Secret and the ServiceAccounts,
-// and the list of writes that bring the namespace to the wanted state. A
-// selected namespace gets the Secret with the current token and our entry in
-// each matching ServiceAccount's imagePullSecrets; a namespace that stops
-// matching loses both (with prune). ServiceAccount edits touch only our own
-// entry, keep everyone else's in order, and never add it twice.
+// forms the watches keep of a namespace, the Secret of the target's name and
+// the ServiceAccounts, and the list of writes that bring the namespace to the
+// wanted state. A selected namespace gets the Secret with the current token
+// and our entry in each matching ServiceAccount's imagePullSecrets; a
+// namespace that stops matching loses both (with prune). Whose the Secret is
+// decides the rest: ours (the target's labels) is replaced whole and pruned;
+// one we may merge into (another tool's with the allow-merge annotation, or
+// one no tool claims) gets our entries merged back whenever they are not
+// current, and is never pruned; one we may not write is refused again, so a
+// person hears of it. ServiceAccount edits touch only our own entry, keep
+// everyone else's in order, and never add it twice.
 import { createHash } from 'node:crypto';
 import type { EcrToken } from '../../ecr/ecr-token.js';
 import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE, registryEntryJson, type SecretObject } from '../pull-secret/build-pull-secret.js';
+import { secretRefusal } from '../pull-secret/refuse-foreign-secret.js';
 import { selectsNamespace, selectsServiceAccount, type NamespaceSelection } from './selection.js';
 
 export interface NamespaceState {
@@ -17,10 +23,18 @@ export interface NamespaceState {
   terminating: boolean;
 }
 
+/**
+ * Whose a Secret is: `ours` carries every one of the target's labels; `shared`
+ * is someone else's that a write merges our entries into (its owner opted in,
+ * or no tool claims it); `refused` is one a write would refuse.
+ */
+export type SecretStanding = 'ours' | 'shared' | 'refused';
+
 export interface SecretState {
   namespace: string;
   name: string;
   resourceVersion: string;
+  standing: SecretStanding;
   /** Per registry host in `.dockerconfigjson`: a digest of its entry (never the credential itself). */
   entries: Record<string, string>;
   /** The document held something other than JSON with `auths`. */
@@ -47,8 +61,20 @@ export function slimNamespace(object: { metadata: { name: string; labels?: Recor
   return { name: object.metadata.name, labels, terminating: object.status?.phase === 'Terminating' || object.metadata.deletionTimestamp !== undefined };
 }
 
-export function slimSecret(secret: SecretObject): SecretState {
-  const base = { namespace: secret.metadata.namespace ?? '', name: secret.metadata.name, resourceVersion: secret.metadata.resourceVersion ?? '' };
+/** `ownLabels`: the labels that make a Secret the target's own (managed-by and the target's digest). */
+export function secretStanding(secret: SecretObject, ownLabels: Readonly<Record<string, string>>): SecretStanding {
+  const labels = secret.metadata.labels ?? {};
+  if (Object.entries(ownLabels).every(([key, value]) => labels[key] === value)) return 'ours';
+  return secretRefusal(secret, { namespace: secret.metadata.namespace ?? '', name: secret.metadata.name }) ? 'refused' : 'shared';
+}
+
+export function slimSecret(secret: SecretObject, ownLabels: Readonly<Record<string, string>>): SecretState {
+  const base = {
+    namespace: secret.metadata.namespace ?? '',
+    name: secret.metadata.name,
+    resourceVersion: secret.metadata.resourceVersion ?? '',
+    standing: secretStanding(secret, ownLabels),
+  };
   const encoded = secret.type === DOCKER_CONFIG_JSON_TYPE ? secret.data?.[DOCKER_CONFIG_JSON_KEY] : undefined;
   if (encoded === undefined) return { ...base, entries: {}, unreadable: true };
   try {
@@ -71,9 +97,9 @@ export function slimServiceAccount(object: { metadata: { name: string; namespace
   };
 }
 
-/** The Secret carries each of these tokens for its registry, byte for byte as we write them. */
+/** The Secret carries each of these tokens for its registry, byte for byte as we write them, and the next refresh may write it. */
 export function secretInSync(secret: SecretState, tokens: readonly EcrToken[]): boolean {
-  return tokens.every((token) => secret.entries[token.registryHost] === digest(registryEntryJson(token)));
+  return secret.standing !== 'refused' && tokens.every((token) => secret.entries[token.registryHost] === digest(registryEntryJson(token)));
 }
 
 export function planNamespace(input: {
@@ -92,8 +118,9 @@ export function planNamespace(input: {
   if (selectsNamespace(selection, namespace)) {
     if (tokens && !secret) writes.push({ kind: 'create-secret' });
     else if (tokens && secret && !secretInSync(secret, tokens)) {
+      // Only our own Secret is replaced by a patch; any other is read and merged into (or refused, with an Event) as a single Secret is.
       const ours = new Set(tokens.map((token) => token.registryHost));
-      const onlyOurs = !secret.unreadable && Object.keys(secret.entries).every((host) => ours.has(host));
+      const onlyOurs = secret.standing === 'ours' && !secret.unreadable && Object.keys(secret.entries).every((host) => ours.has(host));
       writes.push({ kind: 'update-secret', patch: onlyOurs, resourceVersion: secret.resourceVersion });
     }
     for (const account of input.serviceAccounts) {
@@ -103,7 +130,8 @@ export function planNamespace(input: {
     return writes;
   }
   if (!selection.prune) return [];
-  if (secret) writes.push({ kind: 'delete-secret', resourceVersion: secret.resourceVersion });
+  // Someone else's Secret is left exactly as it is, our entries included: deleting or editing it could break what its owner serves with it.
+  if (secret?.standing === 'ours') writes.push({ kind: 'delete-secret', resourceVersion: secret.resourceVersion });
   for (const account of input.serviceAccounts) {
     if (!account.imagePullSecrets.includes(name)) continue;
     writes.push({ kind: 'patch-service-account', name: account.name, resourceVersion: account.resourceVersion, imagePullSecrets: withoutEntry(account.imagePullSecrets, name), adding: false });

@@ -29,6 +29,8 @@ export interface ReflectorSource {
   /** Absent: cluster-scoped objects, or every namespace. */
   namespace?: string;
   labelSelector?: string;
+  /** E.g. `metadata.name=<name>`: the API server filters by it, as by a label selector. */
+  fieldSelector?: string;
 }
 
 export interface Reflector<S, T extends KubeObject = KubeObject> {
@@ -98,7 +100,7 @@ export function createReflector<T extends KubeObject, S>(deps: {
     apiVersion: source.apiVersion,
     plural: source.plural,
     ...(source.namespace !== undefined && { namespace: source.namespace }),
-    query: { ...(source.labelSelector && { labelSelector: source.labelSelector }), ...query },
+    query: { ...(source.labelSelector && { labelSelector: source.labelSelector }), ...(source.fieldSelector && { fieldSelector: source.fieldSelector }), ...query },
     signal: signal ? AbortSignal.any([signal, stopping.signal]) : stopping.signal,
   });
 

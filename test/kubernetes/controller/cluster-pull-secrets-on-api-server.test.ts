@@ -200,6 +200,81 @@ describe('cluster-wide pull Secrets, watch-driven', () => {
     }
   }, 60_000);
 
+  systemTest('a Helm-managed Secret opted in to merging is merged into, counted in sync, repaired within seconds and never pruned', async () => {
+    const dockerHub = '{"auths":{"index.docker.io":{"auth":"aHViOmh1Yg=="}},"credsStore":"none"}';
+    const helmLabels = { 'app.kubernetes.io/managed-by': 'Helm', 'app.kubernetes.io/instance': 'agents' };
+    /** The Secret as the Helm release renders it: its labels, Docker Hub's entry, a key of its own. */
+    const rendered = (ns: string, allowMerge: boolean) => ({
+      metadata: {
+        name: 'ecr-pull',
+        labels: helmLabels,
+        annotations: { 'meta.helm.sh/release-name': 'agents', ...(allowMerge && { 'ecr-token-refresher.pipecat.ai/allow-merge': 'true' }) },
+      },
+      type: 'kubernetes.io/dockerconfigjson',
+      data: { '.dockerconfigjson': Buffer.from(dockerHub).toString('base64'), 'release-notes': Buffer.from('kept').toString('base64') },
+    });
+    for (const ns of ['h-merged', 'h-ours', 'h-refused']) await namespace(ns, { tier: 'h' });
+    await serviceAccount('h-merged', 'default');
+    await admin.send({ verb: 'create', apiVersion: 'v1', plural: 'secrets', namespace: 'h-merged', body: rendered('h-merged', true) });
+    await admin.send({ verb: 'create', apiVersion: 'v1', plural: 'secrets', namespace: 'h-refused', body: rendered('h-refused', false) });
+    const refusedVersion = (await secretIn('h-refused'))!.metadata.resourceVersion;
+    const { instance } = app([clusterTarget({ name: 'ecr-pull', namespaces: ['h-*'], namespaceSelector: 'tier=h', serviceAccounts: ['default'], prune: true })]);
+    const host = () => ecr.issued[0]!.proxyEndpoint.replace(/^https:\/\//, '');
+    const holdsOurs = async () => {
+      const secret = await secretIn('h-merged');
+      try {
+        return registryEntry(secret!, host()).password === ecr.issued[0]!.password;
+      } catch {
+        return false;
+      }
+    };
+    const theirsKept = async () => {
+      const secret = (await secretIn('h-merged'))!;
+      const document = JSON.parse(Buffer.from(secret.data!['.dockerconfigjson']!, 'base64').toString()) as { auths: Record<string, unknown>; credsStore: string };
+      expect(document.auths['index.docker.io']).toEqual({ auth: 'aHViOmh1Yg==' });
+      expect(document.credsStore).toBe('none');
+      expect(Buffer.from(secret.data!['release-notes']!, 'base64').toString()).toBe('kept');
+      expect(secret.metadata.labels).toEqual(helmLabels);
+    };
+    const gauge = async (name: string) => Number(new RegExp(`ecr_token_refresher_kubernetes_namespaces_${name}\\{secret_set="cluster/ecr-pull"\\} (\\d+)`).exec(await instance.metrics.registry.metrics())?.[1]);
+    try {
+      await instance.startDaemon();
+      await waitFor(async () => (await holdsOurs()) && (await holdsIssued('h-ours')) || undefined, { what: 'the first cycle', timeoutMs: 20_000 });
+      await theirsKept();
+      // The merged Secret counts as in sync; the one Helm keeps without the opt-in is what a person must fix.
+      await waitFor(async () => (await gauge('in_sync')) === 2 || undefined, { what: 'two namespaces in sync', timeoutMs: 10_000 });
+      expect(await gauge('selected')).toBe(3);
+      expect(await gauge('out_of_sync')).toBe(1);
+      expect((await secretIn('h-refused'))!.metadata.resourceVersion).toBe(refusedVersion);
+
+      // Helm's next upgrade renders the Secret again, without our entry.
+      const current = (await secretIn('h-merged'))!;
+      await timed('merged Secret rewritten by its owner → our entry merged back', () =>
+        admin.send({ verb: 'update', apiVersion: 'v1', plural: 'secrets', namespace: 'h-merged', name: 'ecr-pull', body: { ...rendered('h-merged', true), metadata: { ...rendered('h-merged', true).metadata, resourceVersion: current.metadata.resourceVersion } } }),
+      holdsOurs);
+      await theirsKept();
+      await waitFor(async () => (await gauge('in_sync')) === 2 || undefined, { what: 'in sync again', timeoutMs: 10_000 });
+      expect(ecr.issued).toHaveLength(1);
+
+      // Unmatched, with prune: our ServiceAccount entry goes, the Secret Helm manages stays exactly as it is.
+      const before = (await secretIn('h-merged'))!.metadata.resourceVersion;
+      await kubectlOk(kube, ['label', 'namespace', 'h-merged', 'tier-']);
+      await waitFor(async () => (await pullSecretsOf('h-merged', 'default')).length === 0 || undefined, { what: 'our ServiceAccount entry removed', timeoutMs: REACTION_BOUND_MS });
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect((await secretIn('h-merged'))?.metadata.resourceVersion).toBe(before);
+      expect(await holdsOurs()).toBe(true);
+      await theirsKept();
+      expect(await gauge('selected')).toBe(2);
+      expect(ecr.issued).toHaveLength(1);
+      // The refusal was told once in its namespace, however often it was tried again meanwhile.
+      const events = await admin.send<{ items: { reason: string; involvedObject: { name: string } }[] }>({ verb: 'list', apiVersion: 'v1', plural: 'events', namespace: 'h-refused' });
+      expect(events.items.map((e) => `${e.reason} ${e.involvedObject.name}`)).toEqual(['PullSecretRefused ecr-pull']);
+      expect((await secretIn('h-refused'))!.metadata.resourceVersion).toBe(refusedVersion);
+    } finally {
+      await instance.stop();
+    }
+  }, 90_000);
+
   systemTest('two registries (two regions, two accounts) in one Secret per namespace, with two ECR calls however many namespaces', async () => {
     for (const name of ['m-a', 'm-b', 'm-c', 'm-d']) await namespace(name);
     const registries = [

@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { buildPullSecret } from '../../../src/kubernetes/pull-secret/build-pull-secret.js';
-import { planNamespace, slimSecret, withEntry, withoutEntry, type ServiceAccountState } from '../../../src/kubernetes/controller/namespace-plan.js';
+import { planNamespace, secretInSync, slimSecret, withEntry, withoutEntry, type ServiceAccountState } from '../../../src/kubernetes/controller/namespace-plan.js';
 import { readSelection, type NamespaceSelection } from '../../../src/kubernetes/controller/selection.js';
+import { registryEntryJson } from '../../../src/kubernetes/pull-secret/build-pull-secret.js';
 import { testToken } from '../support/test-token.js';
 
 const selection = (raw: Record<string, unknown>): NamespaceSelection => readSelection({ name: 'ecr-pull', ...raw }, 'k').selection!;
 const team = selection({ namespaces: ['team-*'], serviceAccounts: ['default'] });
 const ns = (name: string) => ({ name, labels: {}, terminating: false });
 const account = (name: string, imagePullSecrets: string[], namespace = 'team-a'): ServiceAccountState => ({ namespace, name, resourceVersion: '7', imagePullSecrets });
-const secretWith = (n: number, namespace = 'team-a') => ({ ...slimSecret({ ...buildPullSecret({ namespace, name: 'ecr-pull' }, testToken(n)), metadata: { name: 'ecr-pull', namespace, resourceVersion: '3' } }) });
+const ownLabels = { 'app.kubernetes.io/managed-by': 'ecr-token-refresher', 'ecr-token-refresher.pipecat.ai/target': 'abc' };
+const secretWith = (n: number, namespace = 'team-a') => ({ ...slimSecret({ ...buildPullSecret({ namespace, name: 'ecr-pull' }, testToken(n)), metadata: { name: 'ecr-pull', namespace, resourceVersion: '3', labels: ownLabels } }, ownLabels) });
 
 describe('planNamespace: what one namespace needs, from the cache alone', () => {
   it('a selected namespace without the Secret gets it, and matching ServiceAccounts get our entry after theirs', () => {
@@ -60,5 +62,80 @@ describe('planNamespace: what one namespace needs, from the cache alone', () => 
     const state = secretWith(1);
     expect(JSON.stringify(state)).not.toContain(testToken(1).password);
     expect(JSON.stringify(state)).not.toContain(testToken(1).authorizationToken);
+  });
+});
+
+describe('planNamespace: a Secret someone else manages', () => {
+  const dockerHub = '"index.docker.io":{"auth":"aHViOmh1Yg=="}';
+  /** The Secret as Helm keeps it: its own labels, Docker Hub's entry, and ours when `n` is given. */
+  const helmSecret = (options: { n?: number; allowMerge?: boolean; namespace?: string; type?: string }) => {
+    const entries = [dockerHub, ...(options.n === undefined ? [] : [`${JSON.stringify(testToken(options.n).registryHost)}:${registryEntryJson(testToken(options.n))}`])];
+    return slimSecret(
+      {
+        metadata: {
+          name: 'ecr-pull',
+          namespace: options.namespace ?? 'team-a',
+          resourceVersion: '9',
+          labels: { 'app.kubernetes.io/managed-by': 'Helm' },
+          annotations: options.allowMerge ? { 'ecr-token-refresher.pipecat.ai/allow-merge': 'true' } : {},
+        },
+        type: options.type ?? 'kubernetes.io/dockerconfigjson',
+        data: { '.dockerconfigjson': Buffer.from(`{"auths":{${entries.join(',')}}}`).toString('base64') },
+      },
+      ownLabels,
+    );
+  };
+
+  it('tells ours, one we may merge into, and one we may not apart', () => {
+    expect(secretWith(1).standing).toBe('ours');
+    expect(helmSecret({ n: 1, allowMerge: true }).standing).toBe('shared');
+    expect(helmSecret({ n: 1 }).standing).toBe('refused');
+    expect(helmSecret({ allowMerge: true, type: 'Opaque' }).standing).toBe('refused');
+    // Made by another target with the same name: written into, never ours to prune.
+    const otherTarget = { ...ownLabels, 'ecr-token-refresher.pipecat.ai/target': 'other' };
+    expect(slimSecret({ ...buildPullSecret({ namespace: 'team-a', name: 'ecr-pull' }, testToken(1)), metadata: { name: 'ecr-pull', namespace: 'team-a', labels: otherTarget } }, ownLabels).standing).toBe('shared');
+  });
+
+  it('an opted-in Secret holding our current entry among others is in sync: nothing to write', () => {
+    const secret = helmSecret({ n: 1, allowMerge: true });
+    expect(secretInSync(secret, [testToken(1)])).toBe(true);
+    expect(planNamespace({ selection: team, namespace: ns('team-a'), secret, serviceAccounts: [], tokens: [testToken(1)] })).toEqual([]);
+  });
+
+  it('an opted-in Secret without our entry, or with an old one, is merged into (read and merge, never a patch that replaces the document)', () => {
+    for (const secret of [helmSecret({ allowMerge: true }), helmSecret({ n: 1, allowMerge: true })]) {
+      expect(planNamespace({ selection: team, namespace: ns('team-a'), secret, serviceAccounts: [], tokens: [testToken(2)] })).toEqual([
+        { kind: 'update-secret', patch: false, resourceVersion: '9' },
+      ]);
+    }
+    // Even when it holds only our registry, it is not ours to replace whole.
+    const onlyOurs = { ...helmSecret({ n: 1, allowMerge: true }), entries: { [testToken(1).registryHost]: 'old' } };
+    expect(planNamespace({ selection: team, namespace: ns('team-a'), secret: onlyOurs, serviceAccounts: [], tokens: [testToken(1)] })).toEqual([
+      { kind: 'update-secret', patch: false, resourceVersion: '9' },
+    ]);
+  });
+
+  it('a Secret we may not write is never in sync: every pass tries it again, and the write refuses it with an Event', () => {
+    const secret = helmSecret({ n: 1 });
+    expect(secretInSync(secret, [testToken(1)])).toBe(false);
+    expect(planNamespace({ selection: team, namespace: ns('team-a'), secret, serviceAccounts: [], tokens: [testToken(1)] })).toEqual([
+      { kind: 'update-secret', patch: false, resourceVersion: '9' },
+    ]);
+  });
+
+  it('a namespace that no longer matches keeps someone else\'s Secret as it is, with prune; only ours is deleted', () => {
+    const account = { namespace: 'other', name: 'default', resourceVersion: '7', imagePullSecrets: ['ecr-pull'] };
+    for (const secret of [helmSecret({ n: 1, allowMerge: true, namespace: 'other' }), helmSecret({ n: 1, namespace: 'other' })]) {
+      expect(planNamespace({ selection: team, namespace: ns('other'), secret, serviceAccounts: [account], tokens: [testToken(1)] })).toEqual([
+        { kind: 'patch-service-account', name: 'default', resourceVersion: '7', imagePullSecrets: [], adding: false },
+      ]);
+    }
+  });
+
+  it('keeps no credential of a merged Secret in the cache, neither ours nor the other registries\'', () => {
+    const state = JSON.stringify(helmSecret({ n: 1, allowMerge: true }));
+    expect(state).not.toContain(testToken(1).password);
+    expect(state).not.toContain(testToken(1).authorizationToken);
+    expect(state).not.toContain('aHViOmh1Yg==');
   });
 });
