@@ -175,6 +175,30 @@ describe('the reflector: list, then watch from the list resourceVersion', () => 
     expect(seen).toEqual([{ limit: '500' }, { limit: '500', continue: 'next' }]);
   });
 
+  it('asks the server to filter by name (a field selector) on every list and watch', async () => {
+    const queries: (Record<string, string> | undefined)[] = [];
+    const client = {
+      endpoint: 'x',
+      close: async () => {},
+      send: async <T>(call: KubeRequest) => (queries.push(call.query), { metadata: { resourceVersion: '5' }, items: [] } as T),
+      // One watch, parked until stopped, as a quiet one is.
+      watch: async (call: KubeRequest) => {
+        queries.push(call.query);
+        await new Promise<void>((resolve) => call.signal?.addEventListener('abort', () => resolve(), { once: true }));
+      },
+    } satisfies KubeWatchClient;
+    const reflector = createReflector<KubeObject, string>({
+      client, source: { apiVersion: 'v1', plural: 'secrets', fieldSelector: 'metadata.name=ecr-pull' }, slim: (o) => o.metadata.name, logger, timers: instantTimers([]), onChange: () => {},
+    });
+    reflector.start();
+    await reflector.synced();
+    await settled();
+    await reflector.stop();
+    expect(queries).toHaveLength(2);
+    for (const query of queries) expect(query).toMatchObject({ fieldSelector: 'metadata.name=ecr-pull' });
+    expect(queries[0]).not.toHaveProperty('labelSelector');
+  });
+
   it('takes what a write of ours returned into the cache until the watch event replaces it', async () => {
     const { client } = scriptedClient([() => ({ items: [ns('a', '5')], rv: '10' })], []);
     const changes: string[] = [];
