@@ -1,5 +1,5 @@
 // Keeps one cluster-wide pull Secret target true in every namespace, level
-// based: watches (namespaces, our Secrets by label, ServiceAccounts) keep a
+// based: watches (namespaces, the Secrets of its name, ServiceAccounts) keep a
 // slim cache, every change marks its namespace, and a reconcile brings a
 // marked namespace to what planNamespace says from the cache alone. The
 // token is the one the last cycle published, while it is still valid: a new

@@ -1,6 +1,6 @@
 // The writes that bring one namespace to its plan, made against the API: the
 // Secret created (with the target's label) or replaced by a merge patch that
-// carries the cached resourceVersion, a Secret we do not watch merged into or
+// carries the cached resourceVersion, a Secret that is not ours merged into or
 // refused as for a single Secret, our Secret pruned with a resourceVersion
 // precondition, and a ServiceAccount's imagePullSecrets replaced with a
 // resourceVersion precondition (a concurrent change answers 409; nothing is
@@ -33,7 +33,7 @@ export function createNamespaceWriter(deps: {
 }) {
   const { client, owner } = deps;
 
-  /** Each token's entry merged into a Secret we did not make (or do not watch): read, then merge or refuse, as for a single Secret. */
+  /** Each token's entry merged into a Secret that is not ours: read, then merge or refuse, as for a single Secret. */
   async function mergeInto(target: { namespace: string; name: string }, current: readonly EcrToken[]) {
     for (const token of current) await writePullSecret({ client, target, token, fence: deps.fence(), onSecret: deps.onSecret });
   }
