@@ -2,9 +2,10 @@
 // + etcd on this machine: N namespaces (2,000 by default, BENCH_NAMESPACES)
 // created by a plain client (the API server's own write throughput here, the
 // physical limit), then the built daemon with one target selecting them all:
-// the time to fill every namespace, the API calls of one scheduled cycle by
-// verb (from the daemon's request metrics), the latency from a new namespace
-// to its Secret over 50 namespaces, and the daemon's RSS with the cache.
+// the time to fill every namespace, the latency from a new namespace to its
+// Secret over 50 namespaces, the daemon's RSS with the cache, and the API
+// calls of one scheduled cycle by verb and resource, counted by the API server
+// itself (its audit log, only the daemon's ServiceAccount).
 // Run alone with `npx tsx bench/bench-cluster-scale.ts`; `npm run bench` runs it too.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { stringify } from 'yaml';
 import { startEcrStandIn } from '../stand-ins/ecr-stand-in.js';
 import { createKubeClient, type KubeClient } from '../src/kubernetes/api/create-kube-client.js';
 import { loadKubeConnection } from '../src/kubernetes/api/load-kube-connection.js';
+import { countAuditedCalls } from '../test/support/kube/count-audited-calls.js';
 import { startKubeApiServer } from '../test/support/kube/start-kube-api-server.js';
 import { freePort } from '../test/support/free-port.js';
 import { refresherEnv } from './bench-env.js';
@@ -59,13 +61,21 @@ function requestCounts(metrics: string): Map<string, number> {
   return counts;
 }
 
+/** The daemon's V8 heap in use (its default metrics): what is live, as opposed to RSS, which keeps the fill's high-water mark. */
+async function heapUsedKb(url: string): Promise<number> {
+  const text = await fetch(url).then((r) => r.text());
+  return Number(/^nodejs_heap_size_used_bytes (\S+)/m.exec(text)?.[1] ?? 0) / 1024;
+}
+
+const timeOf = (entry: Record<string, unknown>) => Date.parse(String(entry.time));
+
 function rssKb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
 }
 
 export async function benchClusterScale(options: { cli: string; home: string; namespaces: number; qps: number }): Promise<string[][]> {
   const { namespaces: n } = options;
-  const kube = await startKubeApiServer();
+  const kube = await startKubeApiServer({ auditLog: true });
   const ecr = await startEcrStandIn();
   const admin = createKubeClient({ connection: loadKubeConnection({ kubeconfig: kube.adminKubeconfig }), requestTimeoutMs: 30_000 });
   const names = Array.from({ length: n }, (_, i) => `scale-${String(i).padStart(5, '0')}`);
@@ -81,16 +91,23 @@ export async function benchClusterScale(options: { cli: string; home: string; na
     );
     const plainMs = performance.now() - started;
 
+    // The daemon runs as a ServiceAccount of its own, so the audit log tells its requests apart.
+    const granted = await kube.kubectl(['create', 'clusterrolebinding', 'refresher', '--clusterrole=cluster-admin', '--serviceaccount=ecr-system:refresher']);
+    if (granted.code !== 0) throw new Error(`kubectl create clusterrolebinding failed: ${granted.stderr}`);
+    const daemonKubeconfig = kube.writeKubeconfig('refresher', { token: await kube.serviceAccountToken('ecr-system', 'refresher') });
+    // Ticks far enough apart for a cycle over every namespace at this QPS to end before the next.
+    const cycleMinutes = Math.max(2, Math.ceil((3 * n) / options.qps / 60));
+
     const config = join(options.home, 'cluster-scale.yaml');
     writeFileSync(config, stringify({ awsRegion: 'us-east-1', targets: [{ kubernetesSecret: { name: 'ecr-pull', namespaces: ['scale-*'] } }] }));
     const port = await freePort();
     const env = refresherEnv({ ecrUrl: ecr.url, apiUrl: 'http://127.0.0.1:9/v1', apiKey: '' }, options.home, {
       METRICS_PORT: String(port),
       CONFIG_FILE: config,
-      KUBECONFIG: kube.adminKubeconfig,
+      KUBECONFIG: daemonKubeconfig,
       KUBERNETES_QPS: String(options.qps),
       KUBERNETES_BURST: String(options.qps * 2),
-      REFRESH_SCHEDULE: '0 0 1 1 *',
+      REFRESH_SCHEDULE: `*/${cycleMinutes} * * * *`,
     });
     delete env.PCC_API_KEY;
     log(`cluster scale: the daemon filling ${n} namespaces at KUBERNETES_QPS=${options.qps}...`);
@@ -101,6 +118,7 @@ export async function benchClusterScale(options: { cli: string; home: string; na
       const filled = await countSecrets(admin, 'scale-');
       if (filled !== n) throw new Error(`the daemon reported ready with ${filled} of ${n} namespaces filled`);
       const rss = rssKb(daemon.pid);
+      const heap = await heapUsedKb(`http://127.0.0.1:${port}/metrics`);
 
       log('cluster scale: 50 new namespaces, one at a time...');
       const latencies: number[] = [];
@@ -112,13 +130,29 @@ export async function benchClusterScale(options: { cli: string; home: string; na
         latencies.push(performance.now() - at);
       }
       const rssAfter = rssKb(daemon.pid);
+      const mints = ecr.calls.length;
+
+      log(`cluster scale: waiting for the next scheduled cycle (every ${cycleMinutes} min)...`);
+      const isScheduled = (entry: Record<string, unknown>) => entry.trigger === 'schedule';
+      const cycleStart = await daemon.waitForEntry((e) => isScheduled(e) && e.msg === 'refresh started', (cycleMinutes + 1) * 60_000);
+      const cycleEnd = await daemon.waitForEntry((e) => isScheduled(e) && e.cycle === cycleStart.cycle && e.msg === 'refresh finished', 15 * 60_000);
+      // Anything the cycle set off after it finished (a repeat write, a read) lands in the log meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      const cycleCalls = countAuditedCalls(kube.auditLogFile!, { user: 'system:serviceaccount:ecr-system:refresher', fromMs: timeOf(cycleStart), toMs: timeOf(cycleEnd) + 5_000 });
+      const writes = cycleCalls['patch secrets'] ?? 0;
+      const reads = Object.entries(cycleCalls).filter(([call]) => /^(get|list) /.test(call)).reduce((sum, [, count]) => sum + count, 0);
+      const total = n + 50;
       return [
         [`Cluster: ${n} namespaces created by a plain client (16 in flight)`, s(namespaceMs), '', ''],
         [`Cluster: API server write throughput, plain client (${n} Secrets, 16 in flight)`, `${Math.round((n / plainMs) * 1000)} writes/s`, '', ''],
         [`Cluster: daemon start → a pull Secret in all ${n} namespaces (KUBERNETES_QPS=${options.qps})`, s(fillMs), '', ''],
         ['Cluster: new namespace → its pull Secret (50 namespaces)', spread(summarize(latencies), (v) => `${Math.round(v)} ms`), '', ''],
         [`Cluster: daemon RSS with ${n} namespaces cached (after fill / after 50 more)`, `${mib(rss)} / ${mib(rssAfter)}`, '', ''],
-        ['Cluster: ECR calls for all of it', String(ecr.calls.length), '1', ecr.calls.length === 1 ? 'PASS' : 'FAIL'],
+        [`Cluster: of that, JS heap in use after the fill (cache and all live objects)`, mib(heap), '', ''],
+        ['Cluster: ECR calls for the fill and the 50 new namespaces', String(mints), '1', mints === 1 ? 'PASS' : 'FAIL'],
+        [`Cluster: one scheduled cycle over ${total} namespaces (audit log)`, s(timeOf(cycleEnd) - timeOf(cycleStart)), '', ''],
+        [`Cluster: API calls of that cycle by verb (audit log, daemon's user)`, Object.entries(cycleCalls).sort().map(([call, count]) => `${call}: ${count}`).join(', ') || 'none', '', ''],
+        ['Cluster: that cycle writes each managed Secret once, reads nothing', `${writes} writes, ${reads} get/list`, `${total} writes, 0 get/list`, writes === total && reads === 0 ? 'PASS' : 'FAIL'],
         ...(await callRows(`http://127.0.0.1:${port}/metrics`, n)),
       ];
     } finally {
@@ -131,11 +165,11 @@ export async function benchClusterScale(options: { cli: string; home: string; na
   }
 }
 
-/** The API calls so far (start-up cycle over every namespace, then 50 new ones), by operation, from the daemon's own request metrics. */
+/** The API calls so far (start-up cycle, 50 new namespaces, one scheduled cycle), by operation, from the daemon's own request metrics. */
 async function callRows(url: string, n: number): Promise<string[][]> {
   const counts = requestCounts(await fetch(url).then((r) => r.text()));
   const byVerb = [...counts].sort().map(([operation, count]) => `${operation}: ${count}`).join(', ');
-  return [[`Cluster: API calls for ${n} + 50 namespaces, by operation (daemon metrics)`, byVerb, '', '']];
+  return [[`Cluster: API calls for ${n} + 50 namespaces and one scheduled cycle, by operation (daemon metrics)`, byVerb, '', '']];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

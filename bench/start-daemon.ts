@@ -7,6 +7,8 @@ export interface Daemon {
   pid: number;
   /** Resolves with ms since spawn when a log line with this msg appears. */
   waitForLog(msg: string, timeoutMs?: number): Promise<number>;
+  /** Resolves with the first log entry (parsed) after now for which `match` is true. */
+  waitForEntry(match: (entry: Record<string, unknown>) => boolean, timeoutMs: number): Promise<Record<string, unknown>>;
   /** SIGTERM, then SIGKILL after graceMs; resolves on exit. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -18,6 +20,7 @@ export function startDaemon(cli: string, env: NodeJS.ProcessEnv, nodeArgs: strin
   if (child.pid === undefined) throw new Error(`could not start ${cli}`);
   const seen = new Map<string, number>();
   const waiting = new Map<string, (ms: number) => void>();
+  const watchers = new Set<(entry: Record<string, unknown>) => void>();
   let buffered = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -27,12 +30,14 @@ export function startDaemon(cli: string, env: NodeJS.ProcessEnv, nodeArgs: strin
       const line = buffered.slice(0, newline);
       buffered = buffered.slice(newline + 1);
       const at = performance.now() - started;
-      let msg: unknown;
+      let entry: Record<string, unknown>;
       try {
-        msg = (JSON.parse(line) as { msg?: unknown }).msg;
+        entry = JSON.parse(line) as Record<string, unknown>;
       } catch {
         continue;
       }
+      for (const watcher of watchers) watcher(entry);
+      const msg = entry.msg;
       if (typeof msg !== 'string' || seen.has(msg)) continue;
       seen.set(msg, at);
       waiting.get(msg)?.(at);
@@ -57,6 +62,21 @@ export function startDaemon(cli: string, env: NodeJS.ProcessEnv, nodeArgs: strin
           clearTimeout(timer);
           resolve(ms);
         });
+      });
+    },
+    waitForEntry(match, timeoutMs) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          watchers.delete(watcher);
+          reject(new Error(`no matching log line within ${timeoutMs} ms; stderr: ${stderr.slice(-1000)}`));
+        }, timeoutMs);
+        const watcher = (entry: Record<string, unknown>) => {
+          if (!match(entry)) return;
+          clearTimeout(timer);
+          watchers.delete(watcher);
+          resolve(entry);
+        };
+        watchers.add(watcher);
       });
     },
     async stop(graceMs = 5_000) {

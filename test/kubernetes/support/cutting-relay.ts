@@ -7,12 +7,20 @@ export interface CuttingRelay {
   url: string;
   /** Resets every open connection; new ones are relayed as before. */
   cutAll(): number;
+  /** While on, every new connection is reset at once (the server unreachable); off: relayed again. */
+  refuse(on: boolean): void;
   close(): Promise<void>;
 }
 
 export async function startCuttingRelay(target: URL): Promise<CuttingRelay> {
   const sockets = new Set<Socket>();
+  let refusing = false;
   const server: Server = createServer((client) => {
+    if (refusing) {
+      client.on('error', () => undefined);
+      client.resetAndDestroy();
+      return;
+    }
     const upstream = connect(Number(target.port), target.hostname);
     for (const s of [client, upstream]) {
       sockets.add(s);
@@ -32,6 +40,9 @@ export async function startCuttingRelay(target: URL): Promise<CuttingRelay> {
       const count = sockets.size;
       for (const s of sockets) s.resetAndDestroy();
       return count;
+    },
+    refuse(on) {
+      refusing = on;
     },
     close() {
       for (const s of sockets) s.destroy();

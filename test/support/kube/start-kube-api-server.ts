@@ -40,13 +40,39 @@ export interface KubeApiServer {
   dir: string;
   /** The etcd process behind the server (e.g. to pause it with SIGSTOP / SIGCONT). */
   etcd: TrackedProcess;
+  /** etcd's client URL (its v3 JSON gateway answers under /v3/, e.g. /v3/kv/compaction). */
+  etcdUrl: string;
+  /** The server's TLS certificate and key (SAN 127.0.0.1), for a proxy that must look like the server. */
+  servingCertFile: string;
+  servingKeyFile: string;
+  /** With `auditLog`: the API server's audit log, one JSON event per line (level Metadata). */
+  auditLogFile?: string;
   /** Stops kube-apiserver (SIGTERM) and starts it again on the same port; resolves once it is ready. */
   restartApiServer(): Promise<void>;
   /** Stops the API server, then etcd, and resolves once both have exited. */
   stop(): Promise<void>;
 }
 
+export interface KubeApiServerOptions {
+  /** More kube-apiserver flags (e.g. `--watch-cache=false`). */
+  extraArgs?: string[];
+  /** Writes an audit log of every request (level Metadata, JSON) to `auditLogFile`. */
+  auditLog?: boolean;
+}
+
 const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
+
+// Every request at level Metadata (who, verb, resource, namespace, name, status; never a body),
+// once when its response is complete (and once when a watch's response starts).
+const AUDIT_POLICY = JSON.stringify({ apiVersion: 'audit.k8s.io/v1', kind: 'Policy', omitStages: ['RequestReceived'], rules: [{ level: 'Metadata' }] });
+
+function auditArgs(dir: string): { args: string[]; logFile: string } {
+  const policyFile = join(dir, 'audit-policy.json');
+  const logFile = join(dir, 'audit.log');
+  writeFileSync(policyFile, AUDIT_POLICY);
+  // Batching off: each event is in the file by the time its response has been sent.
+  return { args: [`--audit-policy-file=${policyFile}`, `--audit-log-path=${logFile}`, '--audit-log-format=json', '--audit-log-mode=blocking', '--audit-log-maxsize=0'], logFile };
+}
 
 function apiServerArgs(port: number, etcdUrl: string, pki: ReturnType<typeof createKubePki>, tokenFile: string) {
   return [
@@ -90,7 +116,7 @@ async function startApiServer(tracker: ProcessTracker, binary: string, args: (po
   }
 }
 
-export async function startKubeApiServer(): Promise<KubeApiServer> {
+export async function startKubeApiServer(options: KubeApiServerOptions = {}): Promise<KubeApiServer> {
   const binary = kubeBinary('kube-apiserver');
   const kubectlBinary = kubeBinary('kubectl');
   const dir = mkdtempSync(join(tmpdir(), 'kube-api-server-'));
@@ -107,17 +133,19 @@ export async function startKubeApiServer(): Promise<KubeApiServer> {
     const tokenFile = join(dir, 'tokens.csv');
     writeFileSync(tokenFile, `${adminToken},admin,admin-uid,system:masters\n`, { mode: 0o600 });
     const etcd = await startEtcd(tracker, dir);
+    const audit = options.auditLog ? auditArgs(dir) : undefined;
+    const args = (port: number) => [...apiServerArgs(port, etcd.url, pki, tokenFile), ...(audit?.args ?? []), ...(options.extraArgs ?? [])];
     const started = await startApiServer(
       tracker,
       binary,
-      (port) => apiServerArgs(port, etcd.url, pki, tokenFile),
+      args,
       (process, url) => waitReady(process, url, pki.caPem, adminToken),
     );
     apiServer = started.apiServer;
     const { port, url } = started;
     const restartApiServer = async () => {
       await apiServer?.stop(10_000);
-      apiServer = tracker.start(binary, apiServerArgs(port, etcd.url, pki, tokenFile));
+      apiServer = tracker.start(binary, args(port));
       try {
         await waitReady(apiServer, url, pki.caPem, adminToken);
       } catch (error) {
@@ -143,6 +171,10 @@ export async function startKubeApiServer(): Promise<KubeApiServer> {
       kubectl,
       dir,
       etcd: etcd.process,
+      etcdUrl: etcd.url,
+      servingCertFile: pki.servingCertFile,
+      servingKeyFile: pki.servingKeyFile,
+      ...(audit && { auditLogFile: audit.logFile }),
       restartApiServer,
       stop,
     };
