@@ -37,6 +37,9 @@ export interface PullProber {
   stop(): Promise<void>;
 }
 
+/** Why a probe failed when the Secret was not there (404), as for a kubelet. */
+export const NO_SECRET = 'the Secret does not exist';
+
 const ACCEPT = 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json';
 
 /** The key clients look credentials up by: the host, without scheme or path. */
@@ -69,7 +72,7 @@ export function startPullProber(deps: {
         lastRead.set(destination.label, document);
         return { document };
       }
-      if (got.status === 404) return { why: 'the Secret does not exist' };
+      if (got.status === 404) return { why: NO_SECRET };
       return { document: lastRead.get(destination.label), stale: true };
     } catch {
       return { document: lastRead.get(destination.label), stale: true };
