@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatSoakReport, summarizeSoak } from './support/format-soak-report.js';
+import { describeRefresher, formatSoakReport, summarizeSoak } from './support/format-soak-report.js';
 import { NO_SECRET, type ProbeRecord } from './support/probe-pulls.js';
 import type { LogLine, SoakResult, SoakWindow } from './support/run-pull-soak.js';
 
@@ -86,5 +86,17 @@ describe('the soak summary', () => {
       'Deleted Secret agents/ecr-pull: was gone at most 300 ms (kubectl delete started to the new Secret read back); the refresher logged the repair 180 ms after kubectl delete started; kubernetes_drift_repairs_total +1; 0 ECR calls meanwhile.',
     );
     expect(text).not.toContain('known gap');
+  });
+
+  it('names the error of a failure the refresher could not classify, and only counts classified ones', () => {
+    const failed = (at: number, reason: string, err: Record<string, string>): LogLine => ({
+      replica: 'pod-a', at: T0 + at, entry: { msg: 'refresh failed with a permanent error; a person must act, retrying slowly meanwhile', stage: 'push', reason, err },
+    });
+    const text = describeRefresher(window('etcd', 10_000, 20_000), [
+      failed(11_000, 'unknown', { code: 'ERR_KUBE_SOMETHING', message: 'the write was not answered' }),
+      failed(12_000, 'unknown', { code: 'ERR_KUBE_OTHER', message: 'second' }),
+      failed(13_000, 'timeout', { code: 'ERR_TIMEOUT', message: 'timed out' }),
+    ]);
+    expect(text).toContain('retried permanent push/unknown ×2 (ERR_KUBE_SOMETHING: the write was not answered), permanent push/timeout ×1;');
   });
 });

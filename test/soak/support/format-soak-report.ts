@@ -124,13 +124,17 @@ export function describeRefresher(window: SoakWindow, logs: LogLine[]): string {
   const stopped = count('stopped leading');
   if (stopped) parts.push(`stopped leading ×${stopped}`);
   const failures = new Map<string, number>();
+  const unclassified = new Map<string, string>();
   for (const line of inWindow) {
     const msg = String(line.entry.msg);
     if (!msg.startsWith('refresh failed')) continue;
     const key = `${msg.includes('permanent') ? 'permanent ' : ''}${String(line.entry.stage)}/${String(line.entry.reason)}`;
     failures.set(key, (failures.get(key) ?? 0) + 1);
+    // An error the refresher could not classify is worth reading: say what it was.
+    const err = line.entry.err as { code?: string; message?: string } | undefined;
+    if (line.entry.reason === 'unknown' && !unclassified.has(key)) unclassified.set(key, `${err?.code ?? 'no code'}: ${String(err?.message ?? '').slice(0, 160)}`);
   }
-  if (failures.size) parts.push(`retried ${[...failures].map(([key, n]) => `${key} ×${n}`).join(', ')}`);
+  if (failures.size) parts.push(`retried ${[...failures].map(([key, n]) => `${key} ×${n}${unclassified.has(key) ? ` (${unclassified.get(key)})` : ''}`).join(', ')}`);
   const atRisk = count('target at risk');
   if (atRisk) parts.push(`at risk ×${atRisk} (webhook)`);
   const recovered = count('target recovered');
