@@ -132,7 +132,7 @@ export function describeRefresher(window: SoakWindow, logs: LogLine[]): string {
     failures.set(key, (failures.get(key) ?? 0) + 1);
     // An error the refresher could not classify is worth reading: say what it was.
     const err = line.entry.err as { code?: string; message?: string } | undefined;
-    if (line.entry.reason === 'unknown' && !unclassified.has(key)) unclassified.set(key, `${err?.code ?? 'no code'}: ${String(err?.message ?? '').slice(0, 160)}`);
+    if (line.entry.reason === 'unknown' && !unclassified.has(key)) unclassified.set(key, `${err?.code ?? 'no code'}: ${String(err?.message ?? '').slice(0, 400)}`);
   }
   if (failures.size) parts.push(`retried ${[...failures].map(([key, n]) => `${key} ×${n}${unclassified.has(key) ? ` (${unclassified.get(key)})` : ''}`).join(', ')}`);
   const atRisk = count('target at risk');
