@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeRefresher, formatSoakReport, summarizeSoak } from './support/format-soak-report.js';
-import { NO_SECRET, type ProbeRecord } from './support/probe-pulls.js';
+import { NO_SECRET } from './support/probe-failures.js';
+import type { ProbeRecord } from './support/probe-pulls.js';
 import type { LogLine, SoakResult, SoakWindow } from './support/run-pull-soak.js';
 
 const T0 = 1_000_000;

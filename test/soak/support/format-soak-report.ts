@@ -9,7 +9,8 @@
 // creates it again; no refresher can make that instant zero. A probe that reads the Secret in
 // exactly that measured interval finds none: it is counted as failed, and also as `whileGone`,
 // so that a failure anywhere else stands out.
-import { NO_SECRET, type ProbeRecord } from './probe-pulls.js';
+import { NO_SECRET } from './probe-failures.js';
+import type { ProbeRecord } from './probe-pulls.js';
 import type { LogLine, SoakResult, SoakWindow } from './run-pull-soak.js';
 
 export interface Availability {

@@ -13,6 +13,7 @@ import type { SecretsApiStandIn } from '../../../stand-ins/secrets-api-stand-in.
 import { httpsStatus } from '../../support/kube/https-status.js';
 import type { KubeApiServer } from '../../support/kube/start-kube-api-server.js';
 import type { PullRegistry } from '../../pull/support/start-pull-registry.js';
+import { NO_SECRET } from './probe-failures.js';
 import type { Destination } from './start-soak-world.js';
 
 export interface ProbeRecord {
@@ -36,9 +37,6 @@ export interface PullProber {
   documentOf(destination: Destination): Promise<string | undefined>;
   stop(): Promise<void>;
 }
-
-/** Why a probe failed when the Secret was not there (404), as for a kubelet. */
-export const NO_SECRET = 'the Secret does not exist';
 
 const ACCEPT = 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json';
 
