@@ -1,10 +1,11 @@
 // Images pull, every second, whatever happens around the refresher: the built daemon, two
-// replicas with leader election, keeps a Pipecat Cloud set and pull Secrets in three namespaces
-// filled with tokens that live 36 s, while a prober fetches the test image's manifest from the
+// replicas with leader election, keeps a Pipecat Cloud set and a cluster-wide pull Secret target
+// (a Secret in each of three namespaces, kept by watches) filled with tokens that live 36 s, while a prober fetches the test image's manifest from the
 // ECR-like registry with each destination's stored credentials once a second. One after another
 // (each just before a refresh is due): the leader SIGKILLed mid-write, the API server restarted,
 // etcd paused, ECR failing and throttling, the secrets API answering 409 and 503, a managed
-// Secret deleted, the network to the API server cut. Then ECR fails every call until the tokens
+// Secret deleted (the watch puts it back), the network to the API server cut. Then ECR fails
+// every call until the tokens
 // expire: the at-risk webhook must come before the first failed pull. The report is printed;
 // `npm run bench` runs a longer soak with the same faults.
 import { expect, test } from 'vitest';
@@ -40,25 +41,25 @@ test('every destination pulls through every fault shorter than the margin; the a
   // After each fault a token minted since it began reached every destination.
   for (const w of result.windows) expect(w.refreshedAt, `nothing refreshed after "${w.title}"`).toBeDefined();
 
-  // 100 % for every destination in every window whose fault has no known gap.
-  for (const row of summary.byWindow.filter((r) => !r.window?.knownGap)) {
+  // 100 % for every destination in every window. The one failure a refresher cannot prevent: a
+  // probe that reads a deleted Secret in the instant before the watch has put it back finds
+  // none. Such a probe is counted (and printed); it must fall inside that measured instant.
+  for (const row of summary.byWindow) {
     for (const [label, a] of Object.entries(row.perDestination)) {
-      expect(a.ratio, `${row.window?.title ?? 'no fault'} at ${label}: ${a.failures.join('; ')}`).toBe(1);
+      expect(a.ok + a.whileGone, `${row.window?.title ?? 'no fault'} at ${label}: ${a.failures.join('; ')}`).toBe(a.probes);
       expect(a.probes).toBeGreaterThan(0);
     }
   }
-  // The known gap: a deleted Secret comes back only at the next refresh, so its namespace fails
-  // to pull until then (at most a refresh period here). A watch that restores a deleted managed
-  // Secret within seconds closes it; until then the gap is counted and printed, not hidden.
-  const deleted = summary.byWindow.find((r) => r.id === 'secret-deleted')!;
-  for (const [label, a] of Object.entries(deleted.perDestination)) {
-    if (label === 'agents/ecr-pull') {
-      expect(a.probes - a.ok).toBeLessThanOrEqual(PLAN.marginSeconds + 3);
-      expect(a.failures.every((f) => f.endsWith('the Secret does not exist'))).toBe(true);
-    } else {
-      expect(a.ratio, `${label} while another namespace's Secret was deleted`).toBe(1);
-    }
-  }
+  // The deleted Secret came back through the watch, within seconds and long before the next
+  // refresh was due, with the token it held (no ECR call), counted as a drift repair.
+  const [restore] = summary.restores;
+  expect(summary.restores).toHaveLength(1);
+  expect(restore!.destination).toBe('agents/ecr-pull');
+  expect(restore!.goneMs, 'the deleted Secret back').toBeLessThan(5_000);
+  expect(restore!.loggedAfterMs, 'the repair in the log').toBeLessThan(5_000);
+  expect(restore!.driftRepairs).toBe(1);
+  expect(restore!.ecrCalls).toBe(0);
+  expect(summary.byWindow.find((r) => r.id === 'secret-deleted')!.perDestination['agents/ecr-pull']!.whileGone).toBeLessThanOrEqual(Math.ceil(restore!.goneMs! / 1000) + 1);
   // Never a token older than its lifetime, before the outage.
   expect(summary.expiredTokenProbes).toEqual([]);
   for (const label of labels) expect(summary.oldestTokenMs[label]).toBeLessThan(PLAN.tokenLifetimeSeconds * 1000);

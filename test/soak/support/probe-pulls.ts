@@ -13,6 +13,7 @@ import type { SecretsApiStandIn } from '../../../stand-ins/secrets-api-stand-in.
 import { httpsStatus } from '../../support/kube/https-status.js';
 import type { KubeApiServer } from '../../support/kube/start-kube-api-server.js';
 import type { PullRegistry } from '../../pull/support/start-pull-registry.js';
+import { NO_SECRET } from './probe-failures.js';
 import type { Destination } from './start-soak-world.js';
 
 export interface ProbeRecord {
@@ -69,7 +70,7 @@ export function startPullProber(deps: {
         lastRead.set(destination.label, document);
         return { document };
       }
-      if (got.status === 404) return { why: 'the Secret does not exist' };
+      if (got.status === 404) return { why: NO_SECRET };
       return { document: lastRead.get(destination.label), stale: true };
     } catch {
       return { document: lastRead.get(destination.label), stale: true };

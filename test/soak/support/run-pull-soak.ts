@@ -7,7 +7,7 @@
 import { ecrErrors } from '../../../stand-ins/ecr-fault.js';
 import { waitFor } from '../../support/wait-for.js';
 import { startPullProber, type ProbeRecord } from './probe-pulls.js';
-import { soakFaults, type FaultDurations } from './soak-faults.js';
+import { soakFaults, type FaultDurations, type SecretRestore } from './soak-faults.js';
 import { startSoakWorld, type Destination, type Replica, type SoakWorld } from './start-soak-world.js';
 
 export interface SoakPlan extends FaultDurations {
@@ -38,16 +38,19 @@ export interface SoakWindow {
   /** When the fault was lifted, epoch ms. */
   liftedAt: number;
   note: string;
-  knownGap?: string;
+  /** A Secret deleted by hand: when it was gone and when it was back, seen from outside. */
+  restore?: SecretRestore;
   /** When every destination held a token minted after `from`, epoch ms. */
   refreshedAt?: number;
   /** refresh_failures_total added in the window, summed over replicas, by stage/reason. */
   failureMetrics: Record<string, number>;
+  /** kubernetes_drift_repairs_total added in the window, summed over replicas. */
+  driftRepairs: number;
 }
 
 export interface OutageResult {
   from: number;
-  /** First at-risk webhook per destination label. */
+  /** First at-risk webhook per destination label (sent for the target that keeps it). */
   webhookAt: Record<string, number | undefined>;
   /** First time the leader's ecr_token_refresher_at_risk read 1, per destination label. */
   gaugeAt: Record<string, number | undefined>;
@@ -100,8 +103,8 @@ export async function runPullSoak(plan: SoakPlan): Promise<SoakResult> {
     const nextRefreshAt = () => world.ecr.issued.at(-1)!.expiresAt.getTime() - Math.min(marginMs, lifetimeMs / 2);
 
     const windows: SoakWindow[] = [];
-    let lastFailures = new Map<string, Record<string, number>>();
-    lastFailures = await scrapeFailures(world.replicas, lastFailures).then((r) => r.totals);
+    let lastCounts = new Map<string, Record<string, number>>();
+    lastCounts = await scrapeCounters(world.replicas, lastCounts).then((r) => r.totals);
     for (const fault of soakFaults(plan, marginMs, plan.namespaces[0]!)) {
       let due = nextRefreshAt() - fault.leadMs;
       // Too close to the refresh in flight: meet the one after it.
@@ -109,16 +112,17 @@ export async function runPullSoak(plan: SoakPlan): Promise<SoakResult> {
       await sleep(due - Date.now());
       const from = Date.now();
       log(`soak: ${fault.title}...`);
-      const note = await fault.inject(world);
+      const { note, restore } = await fault.inject(world);
       const liftedAt = Date.now();
       const refreshedAt = await waitFor(async () => ((await everyHoldsTokenSince(from)) ? Date.now() : undefined), {
         what: `every destination holding a token minted after "${fault.title}"`,
         timeoutMs: 2 * lifetimeMs,
         intervalMs: 250,
       }).catch(() => undefined);
-      const scraped = await scrapeFailures(world.replicas, lastFailures);
-      lastFailures = scraped.totals;
-      windows.push({ id: fault.id, title: fault.title, from, to: from, liftedAt, note, knownGap: fault.knownGap, refreshedAt, failureMetrics: scraped.added });
+      const scraped = await scrapeCounters(world.replicas, lastCounts);
+      lastCounts = scraped.totals;
+      const { [DRIFT_REPAIRS]: driftRepairs = 0, ...failureMetrics } = scraped.added;
+      windows.push({ id: fault.id, title: fault.title, from, to: from, liftedAt, note, restore, refreshedAt, failureMetrics, driftRepairs });
       log(`soak:   ${note}; every destination refreshed ${refreshedAt ? `${((refreshedAt - from) / 1000).toFixed(1)} s after the start` : 'NOT within two token lives'}`);
     }
     await sleep(plan.quietMs);
@@ -154,8 +158,13 @@ async function craneEach(world: SoakWorld, documentOf: (d: Destination) => Promi
   return results;
 }
 
-/** refresh_failures_total of every live replica, and what each added since `before`. */
-async function scrapeFailures(replicas: Replica[], before: Map<string, Record<string, number>>) {
+const DRIFT_REPAIRS = 'drift repairs';
+
+/**
+ * refresh_failures_total (by stage/reason) and kubernetes_drift_repairs_total (as DRIFT_REPAIRS)
+ * of every live replica, and what each added since `before`.
+ */
+async function scrapeCounters(replicas: Replica[], before: Map<string, Record<string, number>>) {
   const totals = new Map<string, Record<string, number>>();
   const added: Record<string, number> = {};
   for (const replica of replicas) {
@@ -167,6 +176,9 @@ async function scrapeFailures(replicas: Replica[], before: Map<string, Record<st
       const labels = Object.fromEntries([...match[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
       const key = `${labels.stage}/${labels.reason}`;
       counts[key] = (counts[key] ?? 0) + Number(match[2]);
+    }
+    for (const match of text.matchAll(/^ecr_token_refresher_kubernetes_drift_repairs_total\{[^}]*\} (\S+)$/gm)) {
+      counts[DRIFT_REPAIRS] = (counts[DRIFT_REPAIRS] ?? 0) + Number(match[1]);
     }
     totals.set(replica.name, counts);
     const previous = before.get(replica.name) ?? {};
@@ -180,6 +192,8 @@ async function scrapeFailures(replicas: Replica[], before: Map<string, Record<st
 
 async function runOutage(world: SoakWorld, probes: ProbeRecord[], plan: SoakPlan, nextRefreshAt: () => number, log: (line: string) => void): Promise<OutageResult> {
   const labels = world.destinations.map((d) => d.label);
+  // Webhooks and the gauge name the target; one cluster-wide target keeps several destinations.
+  const labelsOf = (target: string) => world.destinations.filter((d) => d.target === target).map((d) => d.label);
   await sleep(Math.max(0, nextRefreshAt() - 1_000 - Date.now()));
   const from = Date.now();
   const heldExpiry = world.ecr.issued.at(-1)!.expiresAt.getTime();
@@ -192,14 +206,16 @@ async function runOutage(world: SoakWorld, probes: ProbeRecord[], plan: SoakPlan
     const leader = world.leader();
     const url = leader?.metricsUrl();
     const text = url ? await fetch(url, { signal: AbortSignal.timeout(1_000) }).then((r) => r.text()).catch(() => '') : '';
-    for (const match of text.matchAll(/^ecr_token_refresher_at_risk\{[^}]*secret_set="([^"]*)"[^}]*\} 1$/gm)) gaugeAt[match[1]!] ??= Date.now();
+    for (const match of text.matchAll(/^ecr_token_refresher_at_risk\{[^}]*secret_set="([^"]*)"[^}]*\} 1$/gm)) {
+      for (const label of labelsOf(match[1]!)) gaugeAt[label] ??= Date.now();
+    }
     await sleep(500);
   }
   const webhookAt: Record<string, number | undefined> = {};
   for (const request of world.webhook.requests) {
     if (request.at < from) continue;
     const body = JSON.parse(request.body) as { event?: string; secret_set?: string };
-    if (body.event === 'at_risk' && body.secret_set) webhookAt[body.secret_set] ??= request.at;
+    if (body.event === 'at_risk' && body.secret_set) for (const label of labelsOf(body.secret_set)) webhookAt[label] ??= request.at;
   }
   const failures = firstFailureAt();
   world.ecr.setFault(undefined);

@@ -3,7 +3,10 @@
 // server whose daemons reach it through a TCP proxy that can cut the network, the ECR-like
 // registry front over `crane registry serve` holding a test image, a webhook receiver for
 // at-risk events, and two replicas of the built daemon (dist/cli.js) with leader election,
-// keeping one Pipecat Cloud set and a pull Secret in each of several namespaces filled.
+// keeping one Pipecat Cloud set and a cluster-wide pull Secret target (one Secret in each of
+// several namespaces, kept true by watches) filled. The daemons act as a ServiceAccount holding
+// only the RBAC docs/kubernetes.md asks for: a Role on the Lease, and in each namespace a Role
+// to watch and write Secrets and to create Events.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +15,7 @@ import { startSecretsApiStandIn, type SecretsApiStandIn } from '../../../stand-i
 import { createBuiltCli, type BuiltCli } from '../../support/create-built-cli.js';
 import { createProcessTracker, type TrackedProcess } from '../../support/create-process-tracker.js';
 import { ensureBuilt } from '../../support/ensure-built.js';
+import { httpsStatus } from '../../support/kube/https-status.js';
 import { startKubeApiServer, type KubeApiServer } from '../../support/kube/start-kube-api-server.js';
 import { writeKubeconfig } from '../../support/kube/write-kubeconfig.js';
 import { refresherEnv } from '../../support/refresher-env.js';
@@ -36,10 +40,42 @@ export interface SoakWorldOptions {
   namespaces: string[];
 }
 
-/** A place the image is pulled with: a Kubernetes Secret or the Pipecat Cloud set. */
+/**
+ * A place the image is pulled with: a Kubernetes Secret or the Pipecat Cloud set. `target` is
+ * the name of the target that keeps it, as logs, metrics and webhooks give it (`secret_set`):
+ * one cluster-wide target keeps the Secrets of every namespace.
+ */
 export type Destination =
-  | { kind: 'kubernetesSecret'; label: string; namespace: string; name: string }
-  | { kind: 'secretSet'; label: string; name: string };
+  | { kind: 'kubernetesSecret'; label: string; target: string; namespace: string; name: string }
+  | { kind: 'secretSet'; label: string; target: string; name: string };
+
+/** The target name of `kubernetesSecret: { name, namespaces }` with plain names, as the daemon reports it. */
+export function clusterTargetName(namespaces: string[], name: string): string {
+  return `[${namespaces.join(',')}]/${name}`;
+}
+
+const SERVICE_ACCOUNT = 'ecr-token-refresher';
+const RBAC = 'rbac.authorization.k8s.io/v1';
+/** docs/kubernetes.md, Cluster-wide pull Secrets: with plain namespace names, a Role in each. */
+const NAMESPACE_RULES = [
+  { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
+  { apiGroups: [''], resources: ['events'], verbs: ['create'] },
+];
+/** docs/kubernetes.md, RBAC: with leader election, in the Lease's namespace. */
+const LEASE_RULES = [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }];
+
+function roleWithBinding(namespace: string, name: string, rules: unknown[]) {
+  return [
+    { apiVersion: RBAC, kind: 'Role', metadata: { name, namespace }, rules },
+    {
+      apiVersion: RBAC,
+      kind: 'RoleBinding',
+      metadata: { name, namespace },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+      subjects: [{ kind: 'ServiceAccount', name: SERVICE_ACCOUNT, namespace: LEASE_NAMESPACE }],
+    },
+  ];
+}
 
 export interface Replica {
   name: string;
@@ -61,7 +97,7 @@ export interface SoakWorld {
   startReplica(name: string): Replica;
   /** The live replica that became the leader last and has not stopped leading, if any. */
   leader(): Replica | undefined;
-  kubectl(args: string[]): Promise<string>;
+  kubectl(args: string[], input?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -84,32 +120,42 @@ export async function startSoakWorld(options: SoakWorldOptions): Promise<SoakWor
     closers.push(() => webhook.close());
     const kube = await startKubeApiServer();
     closers.push(() => kube.stop());
-    const kubectl = async (args: string[]) => {
-      const result = await kube.kubectl(args);
+    const kubectl = async (args: string[], input?: string) => {
+      const result = await kube.kubectl(args, { input });
       if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${result.code}): ${result.stderr}`);
       return result.stdout;
     };
     for (const namespace of [LEASE_NAMESPACE, ...options.namespaces]) await kubectl(['create', 'namespace', namespace]);
+    const rbac = [
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: SERVICE_ACCOUNT, namespace: LEASE_NAMESPACE } },
+      ...roleWithBinding(LEASE_NAMESPACE, `${SERVICE_ACCOUNT}-lease`, LEASE_RULES),
+      ...options.namespaces.flatMap((namespace) => roleWithBinding(namespace, `${SERVICE_ACCOUNT}-pull-secret`, NAMESPACE_RULES)),
+    ];
+    await kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: rbac }));
+    const daemonToken = await kube.serviceAccountToken(LEASE_NAMESPACE, SERVICE_ACCOUNT);
     const apiPort = Number(new URL(kube.url).port);
     const proxy = await startCuttableTcpProxy({ host: '127.0.0.1', port: apiPort });
     closers.push(() => proxy.close());
     // The daemons reach the API server only through the proxy; the prober and kubectl go direct.
-    const kubeconfig = writeKubeconfig(join(home, 'daemons.kubeconfig'), { url: `https://127.0.0.1:${proxy.port}`, caFile: kube.caFile }, { token: kube.adminToken });
+    const kubeconfig = writeKubeconfig(join(home, 'daemons.kubeconfig'), { url: `https://127.0.0.1:${proxy.port}`, caFile: kube.caFile }, { token: daemonToken });
     const oci = await startOciRegistry();
     closers.push(() => oci.stop());
     const image = await oci.pushTestImage('agents/voice-bot:v1');
     const registry = await startPullRegistry({ oci, image, ecr, accountId: SOAK_ACCOUNT, region: SOAK_REGION });
     closers.push(() => registry.close());
 
+    const clusterTarget = clusterTargetName(options.namespaces, SECRET_NAME);
     const destinations: Destination[] = [
-      { kind: 'secretSet', label: SECRET_SET, name: SECRET_SET },
-      ...options.namespaces.map((namespace): Destination => ({ kind: 'kubernetesSecret', label: `${namespace}/${SECRET_NAME}`, namespace, name: SECRET_NAME })),
+      { kind: 'secretSet', label: SECRET_SET, target: SECRET_SET, name: SECRET_SET },
+      ...options.namespaces.map(
+        (namespace): Destination => ({ kind: 'kubernetesSecret', label: `${namespace}/${SECRET_NAME}`, target: clusterTarget, namespace, name: SECRET_NAME }),
+      ),
     ];
     const configFile = join(home, 'targets.yaml');
     writeFileSync(
       configFile,
       `targets:\n  - secretSet: ${SECRET_SET}\n    format: image-pull-secret\n` +
-        options.namespaces.map((namespace) => `  - kubernetesSecret: { namespace: ${namespace}, name: ${SECRET_NAME} }\n`).join(''),
+        `  - kubernetesSecret: { name: ${SECRET_NAME}, namespaces: [${options.namespaces.join(', ')}] }\n`,
     );
     const replicas: Replica[] = [];
     const startReplica = (name: string): Replica => {
@@ -167,10 +213,13 @@ export async function startSoakWorld(options: SoakWorldOptions): Promise<SoakWor
       what: `pod-b standing by (log ${second.process.stdout().slice(-800)})`,
       timeoutMs: 30_000,
     });
-    await waitFor(() => destinations.length === 1 + options.namespaces.length && api.getSet(SECRET_SET)?.status === 'ready', {
-      what: 'the Pipecat Cloud set ready',
-      timeoutMs: 20_000,
-    });
+    await waitFor(() => api.getSet(SECRET_SET)?.status === 'ready', { what: 'the Pipecat Cloud set ready', timeoutMs: 20_000 });
+    for (const namespace of options.namespaces) {
+      await waitFor(async () => (await httpsStatus(`${kube.url}/api/v1/namespaces/${namespace}/secrets/${SECRET_NAME}`, { caPem: kube.caPem, token: kube.adminToken })).status === 200, {
+        what: `the pull Secret in ${namespace}`,
+        timeoutMs: 20_000,
+      });
+    }
     return { ecr, api, kube, proxy, registry, webhook, destinations, replicas, startReplica, leader, kubectl, close };
   } catch (error) {
     await close();
