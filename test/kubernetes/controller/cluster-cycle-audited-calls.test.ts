@@ -65,7 +65,7 @@ describe('a scheduled cycle, from the API server audit log', () => {
     await kubectlOk(kube, ['create', 'clusterrolebinding', 'refresher', '--clusterrole=cluster-admin', '--serviceaccount=ecr-system:refresher']);
     const token = await kube.serviceAccountToken('ecr-system', 'refresher');
     const read = readSelection({ name: 'ecr-pull', namespaces: ['audit-*'] }, 'targets[0].kubernetesSecret');
-    const target: TargetConfig = { ...makeTarget({ secretSet: 'cluster/ecr-pull', format: 'image-pull-secret' }), destination: { kind: 'kubernetes-cluster', selection: read.selection! } };
+    const target: TargetConfig = { ...makeTarget({ name: 'cluster/ecr-pull', format: 'image-pull-secret' }), destination: { kind: 'kubernetes-cluster', selection: read.selection! } };
     const { scheduler, tick } = handScheduler();
     const instance = createApp({
       config: makeConfig({ targets: [target], requestTimeoutMs: 5_000, confirmTimeoutMs: 10_000 }),

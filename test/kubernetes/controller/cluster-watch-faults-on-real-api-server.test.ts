@@ -47,7 +47,7 @@ beforeEach(() => ecr.reset());
 
 function clusterTarget(namespaces: string[]): TargetConfig {
   const read = readSelection({ name: 'ecr-pull', namespaces }, 'targets[0].kubernetesSecret');
-  return { ...makeTarget({ secretSet: 'cluster/ecr-pull', format: 'image-pull-secret' }), destination: { kind: 'kubernetes-cluster', selection: read.selection! } };
+  return { ...makeTarget({ name: 'cluster/ecr-pull', format: 'image-pull-secret' }), destination: { kind: 'kubernetes-cluster', selection: read.selection! } };
 }
 
 /** The whole daemon, in process, talking to the API server at `url` (the server itself, or something in front of it). */
