@@ -11,6 +11,7 @@ import type { EcrToken } from '../ecr/ecr-token.js';
 import { createTargetObserver, type TargetObserver } from '../metrics/create-target-observer.js';
 import type { CycleDeps, TargetResult } from '../cycle/run-cycle.js';
 import type { Clock, Timers } from '../schedule/clock.js';
+import { isTermEnded } from '../sink/fence-sinks.js';
 import type { Sinks } from '../sink/sink.js';
 import { createLimiter } from './create-limiter.js';
 import { reportFailure, reportSuccess } from './report-transition.js';
@@ -136,6 +137,14 @@ function createSettle(deps: {
     backoff: { initialDelayMs: config.retryInitialDelayMs, maxDelayMs: config.retryMaxDelayMs, random: deps.random },
   });
   return (entry: TargetEntry, result: TargetResult, log: Logger) => {
+    if (!result.ok && isTermEnded(result.error)) {
+      // Not a fault of the target: this replica stopped leading while it worked on it. Nothing to
+      // count, alert on or retry here; the next leader refreshes every target when its term starts.
+      entry.running = false;
+      log.info({ secretSet: entry.name, stage: result.error.stage }, "not finished: this replica's term of leadership ended; the next leader refreshes it");
+      mode.onSettled?.(entry, []);
+      return;
+    }
     const next = result.ok ? afterSuccess(entry.record, result.plan.token, policy()) : afterFailure(entry.record, result.error, policy());
     entry.record = next.record;
     entry.running = false;

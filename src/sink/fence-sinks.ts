@@ -8,12 +8,37 @@
 // replica leads again by then. Plans only read, so they pass; confirmation
 // waits end with their term, and a term's stop ends only its own waits, so a
 // term that drains slowly cannot cut short the waits of the next one.
+import { causeChain } from '../http/cause-chain.js';
 import { RefreshError } from '../errors/refresh-error.js';
 import type { Sink, Sinks, WriteFence } from './sink.js';
 
+/**
+ * Why a term's work stopped: its term of leadership ended. The elector aborts a
+ * term's signal with it, so a request cut short carries it in its cause chain,
+ * and a write refused before it started carries it too.
+ */
+export class TermEndedError extends Error {
+  override name = 'TermEndedError';
+  readonly code = 'ERR_TERM_ENDED';
+}
+
 /** A write refused because the term it belongs to no longer holds the Lease. */
 export function leadershipLapsedError(): RefreshError {
-  return new RefreshError('not written: this replica no longer holds the leader election Lease', { stage: 'push', reason: 'unknown', retryable: false });
+  return new RefreshError('not written: this replica no longer holds the leader election Lease', {
+    stage: 'push',
+    reason: 'unknown',
+    retryable: false,
+    cause: new TermEndedError("this replica's term of leadership ended"),
+  });
+}
+
+/**
+ * Whether a failure is only the end of this replica's term: nothing a person
+ * must fix, and nothing this replica should retry, since the next leader
+ * refreshes every target when it starts.
+ */
+export function isTermEnded(error: unknown): boolean {
+  return causeChain(error).some((link) => link.code === 'ERR_TERM_ENDED');
 }
 
 export function fenceSinks(sinks: Sinks, fence: WriteFence): Sinks {
@@ -43,7 +68,13 @@ export function fenceSinks(sinks: Sinks, fence: WriteFence): Sinks {
 
 /** `work`, or a retryable confirm failure as soon as the term ends. */
 function endWithTerm<T>(work: Promise<T>, ended: AbortSignal): Promise<T> {
-  const termEnded = () => new RefreshError("not confirmed: this replica's term of leadership ended first", { stage: 'confirm', reason: 'unknown', retryable: true });
+  const termEnded = () =>
+    new RefreshError("not confirmed: this replica's term of leadership ended first", {
+      stage: 'confirm',
+      reason: 'unknown',
+      retryable: true,
+      cause: new TermEndedError("this replica's term of leadership ended"),
+    });
   if (ended.aborted) {
     work.catch(() => undefined);
     return Promise.reject(termEnded());

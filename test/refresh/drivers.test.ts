@@ -6,6 +6,7 @@ import { createDaemonDriver, type DaemonDriver } from '../../src/drivers/create-
 import { createOneShotDriver, type OneShotDriver, type OneShotOptions } from '../../src/drivers/create-one-shot-driver.js';
 import { createTargetObserver } from '../../src/metrics/create-target-observer.js';
 import { createPipecatSink } from '../../src/pcc/create-pipecat-sink.js';
+import { leadershipLapsedError } from '../../src/sink/fence-sinks.js';
 import type { EngineDeps } from '../../src/refresh/create-engine.js';
 import type { Scheduler } from '../../src/schedule/scheduler.js';
 import { captureLog } from '../support/capture-log.js';
@@ -264,6 +265,26 @@ describe('the daemon and one-shot drivers', () => {
     expect(await t.metric('ecr_token_refresher_at_risk')).toBe(0);
     expect(t.log.entries().filter((e) => e.msg === 'target recovered')).toHaveLength(1);
     expect(t.events, 'no webhook for an episode a retry healed within the hold').toEqual([]);
+    await t.driver().stop(1_000);
+  });
+
+  it('counts, alerts and retries nothing for a write refused because its term of leadership ended', async () => {
+    const t = setup();
+    void t.daemon.start();
+    await t.time.advance(1_000);
+    expect(t.minter.calls).toHaveLength(1);
+    // At the expiry guard the term has ended: the write is refused before it starts.
+    t.secrets.putErrors.push(leadershipLapsedError());
+    await t.time.advance(8 * HOUR);
+    expect(t.minter.calls).toHaveLength(2);
+    expect(await t.metric('ecr_token_refresher_consecutive_failures')).toBe(0);
+    expect(await t.metric('ecr_token_refresher_at_risk')).toBe(0);
+    expect(t.log.entries().filter((e) => e.level === 'error' || e.level === 'warn'), 'no failure a person would be told of').toEqual([]);
+    expect(t.log.entries().filter((e) => /term of leadership ended/.test(e.msg))).toMatchObject([{ level: 'info', secretSet: 'ecr-pull', stage: 'push' }]);
+    // Nothing armed for it here: the next leader refreshes it when its term starts.
+    await t.time.advance(30 * 60_000);
+    expect(t.minter.calls).toHaveLength(2);
+    expect(t.events).toEqual([]);
     await t.driver().stop(1_000);
   });
 

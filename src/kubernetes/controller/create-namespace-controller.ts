@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import type { EcrToken } from '../../ecr/ecr-token.js';
 import { backoffDelay } from '../../refresh/backoff-delay.js';
 import type { Clock, Timers } from '../../schedule/clock.js';
-import { leadershipLapsedError } from '../../sink/fence-sinks.js';
+import { isTermEnded, leadershipLapsedError } from '../../sink/fence-sinks.js';
 import type { WriteFence } from '../../sink/sink.js';
 import type { KubeWatchClient } from '../api/create-kube-client.js';
 import { honourRetryAfter } from '../api/honour-retry-after.js';
@@ -145,8 +145,7 @@ export function createNamespaceController(deps: {
   function failed(namespace: string, error: unknown) {
     if (!watching) return;
     const conflict = isKubernetesError(error, 'ERR_KUBE_CONFLICT') || isKubernetesError(error, 'ERR_KUBE_NOT_FOUND');
-    const lapsed = (error as { message?: string }).message?.includes('leader election Lease') || isKubernetesError(error, 'ERR_KUBE_ABANDONED');
-    if (lapsed) return;
+    if (isTermEnded(error)) return;
     const entry = retries.get(namespace) ?? { attempts: 0 };
     retries.set(namespace, entry);
     const delay = conflict

@@ -15,6 +15,7 @@
 // write, a wait) cannot carry over into a later term.
 import type { Logger } from 'pino';
 import type { Clock, TimerHandle, Timers } from '../../schedule/clock.js';
+import { TermEndedError } from '../../sink/fence-sinks.js';
 import type { WriteFence } from '../../sink/sink.js';
 import type { KubeClient } from '../api/create-kube-client.js';
 import { createLeaseAccess } from './create-lease-access.js';
@@ -86,7 +87,7 @@ export function createLeaderElector(deps: LeaderElectorDeps): LeaderElector {
       number: ++terms,
       signal: controller.signal,
       holds: () => term === opened && holdsNow(),
-      end: (why) => controller.abort(new Error(`this replica's term of leadership ended (${why})`)),
+      end: (why) => controller.abort(new TermEndedError(`this replica's term of leadership ended (${why})`)),
     };
     return opened;
   }
