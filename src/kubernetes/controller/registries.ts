@@ -4,8 +4,10 @@
 // every target that has the same key); the others are minted once per cycle
 // by the cluster sink and shared by every cluster-wide target that lists them.
 import { checkTargetValue } from '../../config/validate.js';
-import type { ConfigProblem } from '../../config/config-error.js';
+import { unknownKeyProblems, type ConfigProblem } from '../../config/config-error.js';
 import { mintKeyId, type MintKey } from '../../ecr/ecr-token.js';
+
+const REGISTRY_KEYS = ['awsRegion', 'registryId', 'roleArn'] as const;
 
 export function readRegistries(raw: unknown, field: string): { registries?: MintKey[]; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
@@ -20,11 +22,9 @@ export function readRegistries(raw: unknown, field: string): { registries?: Mint
       continue;
     }
     const entry = item as Record<string, unknown>;
-    for (const key of Object.keys(entry)) {
-      if (!['awsRegion', 'registryId', 'roleArn'].includes(key)) problems.push({ field: `${at}.${key}`, message: 'unknown key: use awsRegion, registryId or roleArn' });
-    }
+    problems.push(...unknownKeyProblems(entry, `${at}.`, { keys: REGISTRY_KEYS }));
     const key: Partial<MintKey> = {};
-    for (const name of ['awsRegion', 'registryId', 'roleArn'] as const) {
+    for (const name of REGISTRY_KEYS) {
       if (entry[name] === undefined) continue;
       const checked = checkTargetValue(name, entry[name]);
       if (checked.ok) key[name] = checked.value;

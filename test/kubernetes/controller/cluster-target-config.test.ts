@@ -60,4 +60,14 @@ describe('a cluster-wide kubernetesSecret target in the config file', () => {
     expect(problems.find((p) => p.field === 'targets[0].registries')!.message).toContain('applies only to a cluster-wide kubernetesSecret target');
     expect(problems.map((p) => p.field)).toEqual(expect.arrayContaining(['targets[1].awsRegion', 'targets[1].registries[0].awsRegion']));
   });
+
+  it('reports a misspelt key of a registry with its path and a suggestion', () => {
+    let error: unknown;
+    try {
+      load('targets:\n  - kubernetesSecret: { name: p, namespaces: [a] }\n    registries:\n      - { awsRegion: us-east-1, registryID: "123456789012" }\n');
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as ConfigError).problems).toContainEqual({ field: 'targets[0].registries[0].registryID', message: 'unknown key: did you mean `registryId`?' });
+  });
 });
