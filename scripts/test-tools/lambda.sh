@@ -48,11 +48,7 @@ build_cfn_lint() {
 
 build_rie() {
   need_go "the AWS Lambda Runtime Interface Emulator"
-  rm -rf "$RIE_DIR.partial" && mkdir -p "$RIE_DIR.partial"
-  quietly "go install $RIE_MODULE/cmd/aws-lambda-rie@$RIE_VERSION" \
-    env GOBIN="$RIE_DIR.partial" CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOTOOLCHAIN=local \
-    nice go install -trimpath -ldflags "-s -w" "$RIE_MODULE/cmd/aws-lambda-rie@$RIE_VERSION"
-  rm -rf "$RIE_DIR" && mv "$RIE_DIR.partial" "$RIE_DIR"
+  go_build_into "$RIE_DIR" "$RIE_MODULE/cmd/aws-lambda-rie" "$RIE_VERSION"
 }
 
 build_ric() {

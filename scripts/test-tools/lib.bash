@@ -51,6 +51,34 @@ need_go() {
     fail "Go $v is too old to build $1: Go >= 1.26 is needed; put a newer go first in PATH and re-run"
 }
 
+# go_build_into DIR PACKAGE VERSION: PACKAGE's command at VERSION, built from the Go module proxy,
+# in DIR. It is built into DIR.partial and moved, so an interrupted build leaves nothing that looks
+# installed. The caller checks Go first (need_go), naming what needs it.
+go_build_into() {
+  local dir=$1 pkg=$2 version=$3
+  rm -rf "$dir.partial" && mkdir -p "$dir.partial"
+  quietly "go install $pkg@$version" \
+    env GOBIN="$dir.partial" CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOTOOLCHAIN=local \
+    nice go install -trimpath -ldflags "-s -w" "$pkg@$version"
+  rm -rf "$dir" && mv "$dir.partial" "$dir"
+}
+
+# go_tool NAME PACKAGE VERSION: the command NAME in $TOOLS/go/NAME-VERSION, built once, linked
+# into $BIN, with the group's one status line.
+go_tool() {
+  local name=$1 pkg=$2 version=$3
+  local dir=$TOOLS/go/$name-$version
+  if [ -x "$dir/$name" ]; then
+    tool_there "$name" "$version"
+  else
+    tool_started
+    need_go "$name $version"
+    go_build_into "$dir" "$pkg" "$version"
+    tool_installed "$name" "$version"
+  fi
+  link "../go/$name-$version/$name" "$BIN/$name"
+}
+
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then
     "$@"

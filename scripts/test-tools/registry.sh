@@ -6,23 +6,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
 
-CRANE_MODULE=github.com/google/go-containerregistry
-CRANE_VERSION=v0.22.1
-crane_dir=$TOOLS/go/crane-$CRANE_VERSION
-
-if [ -x "$crane_dir/crane" ]; then
-  tool_there crane "$CRANE_VERSION"
-else
-  tool_started
-  need_go "crane $CRANE_VERSION"
-  rm -rf "$crane_dir.partial" && mkdir -p "$crane_dir.partial"
-  quietly "go install $CRANE_MODULE/cmd/crane@$CRANE_VERSION" \
-    env GOBIN="$crane_dir.partial" CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOTOOLCHAIN=local \
-    nice go install -trimpath -ldflags "-s -w" "$CRANE_MODULE/cmd/crane@$CRANE_VERSION"
-  rm -rf "$crane_dir" && mv "$crane_dir.partial" "$crane_dir"
-  tool_installed crane "$CRANE_VERSION"
-fi
-link "../go/crane-$CRANE_VERSION/crane" "$BIN/crane"
+go_tool crane github.com/google/go-containerregistry/cmd/crane v0.22.1
 
 if have skopeo; then
   tool_there skopeo "$(deb_version skopeo)"
