@@ -10,7 +10,7 @@ import { freePort } from '../support/free-port.js';
 import { ROOT } from '../support/root.js';
 import { waitFor } from '../support/wait-for.js';
 import { buildImage, imageFiles, imageFootprint, LOCAL_BUILD_IMAGE, LOCAL_NODE_VERSION } from './support/build-image.js';
-import { podman, podmanOk } from './support/podman.js';
+import { podman, podmanOk, standInSettings } from './support/podman.js';
 
 const TAG = 'localhost/ecr-token-refresher:test';
 const HARDENED = ['--read-only', '--cap-drop=ALL', '--user', '10001:10001', '--network', 'host', '--security-opt', 'no-new-privileges'];
@@ -33,21 +33,8 @@ function built() {
   if (buildError) throw buildError;
 }
 
-/** Settings as `-e NAME` flags and podman's own environment: no value appears in any argument. */
-function settings(extra: Record<string, string> = {}) {
-  const env: Record<string, string> = {
-    AWS_ENDPOINT_URL_ECR: ecr.url,
-    AWS_ACCESS_KEY_ID: 'AKIAIMAGETESTEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'image-test-secret-access-key',
-    AWS_REGION: 'us-east-1',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    PCC_API_URL: api.url,
-    PCC_API_KEY: api.apiKey,
-    METRICS_HOST: '127.0.0.1',
-    ...extra,
-  };
-  return { flags: Object.keys(env).flatMap((name) => ['-e', name]), env };
-}
+/** This file's settings for a container run against its stand-ins. */
+const settings = (extra: Record<string, string> = {}) => standInSettings({ ecr, api }, 'AKIAIMAGETESTEXAMPLE', extra);
 
 /** A base image's default in the Dockerfile (`ARG NAME=...`). */
 function dockerfileDefault(name: string): string {

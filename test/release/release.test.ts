@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startEcrStandIn, type EcrStandIn } from '../../stand-ins/ecr-stand-in.js';
 import { startSecretsApiStandIn, type SecretsApiStandIn } from '../../stand-ins/secrets-api-stand-in.js';
-import { podman, podmanOk } from '../container/support/podman.js';
+import { podman, podmanOk, standInSettings } from '../container/support/podman.js';
 import { startOciRegistry, type OciRegistry } from '../pull/support/start-oci-registry.js';
 import { ensureBuilt, ROOT } from '../support/ensure-built.js';
 import { findTool } from '../support/find-tool.js';
@@ -99,21 +99,8 @@ function released(): ReleaseRecord {
   return release;
 }
 
-/** Settings as `-e NAME` flags with the values in podman's own environment. */
-function settings(extra: Record<string, string>) {
-  const env: Record<string, string> = {
-    AWS_ENDPOINT_URL_ECR: ecr.url,
-    AWS_ACCESS_KEY_ID: 'AKIARELEASETESTEXAMPL',
-    AWS_SECRET_ACCESS_KEY: 'release-test-secret-access-key',
-    AWS_REGION: 'us-east-1',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    PCC_API_URL: api.url,
-    PCC_API_KEY: api.apiKey,
-    METRICS_HOST: '127.0.0.1',
-    ...extra,
-  };
-  return { flags: Object.keys(env).flatMap((name) => ['-e', name]), env };
-}
+/** This file's settings for a container run against its stand-ins. */
+const settings = (extra: Record<string, string> = {}) => standInSettings({ ecr, api }, 'AKIARELEASETESTEXAMPL', extra);
 
 /** Pulls the released manifest list by digest for one architecture; returns the local image id. */
 const pulled = new Map<string, string>();

@@ -5,6 +5,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCommand, type CommandRun } from '../../../bench/run-command.js';
 import { ROOT } from '../../support/ensure-built.js';
+import type { EcrStandIn } from '../../../stand-ins/ecr-stand-in.js';
+import type { SecretsApiStandIn } from '../../../stand-ins/secrets-api-stand-in.js';
 
 export const CONTAINERS_CONF = join(ROOT, '.tools', 'containers', 'containers.conf');
 
@@ -39,4 +41,24 @@ export async function assertPodmanWorks(): Promise<void> {
   }
   const info = await podman(['info', '--format', '{{.Host.OCIRuntime.Name}}']);
   if (info.code !== 0) throw new Error(`podman cannot run on this machine (podman info exited ${info.code}):\n${info.stderr.slice(-2000)}`);
+}
+
+/**
+ * The refresher's settings for a container run against the stand-ins, as `-e NAME` flags with the
+ * values in podman's own environment: no value appears in any argument. `accessKeyId` names the
+ * test, so its requests are told apart at the ECR stand-in.
+ */
+export function standInSettings(standIns: { ecr: EcrStandIn; api: SecretsApiStandIn }, accessKeyId: string, extra: Record<string, string> = {}) {
+  const env: Record<string, string> = {
+    AWS_ENDPOINT_URL_ECR: standIns.ecr.url,
+    AWS_ACCESS_KEY_ID: accessKeyId,
+    AWS_SECRET_ACCESS_KEY: `${accessKeyId.toLowerCase()}-secret-access-key`,
+    AWS_REGION: 'us-east-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    PCC_API_URL: standIns.api.url,
+    PCC_API_KEY: standIns.api.apiKey,
+    METRICS_HOST: '127.0.0.1',
+    ...extra,
+  };
+  return { flags: Object.keys(env).flatMap((name) => ['-e', name]), env };
 }
